@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what Sluice needs to build, test and benchmark, and nothing that is already there.
+# Idempotent and quick when everything is present; every make target calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(
+  g++ cmake ninja-build make pkg-config git time
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev libfast-float-dev
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev
+  nodejs npm
+)
+
+missing=()
+for p in "${debian_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm test peers (DuckDB, Polars) live in a project-local folder, never globally.
+npm_dir=tools/npm
+stamp="$npm_dir/node_modules/.sluice-stamp"
+want=$(cat "$npm_dir/package.json" "$npm_dir/package-lock.json" 2>/dev/null | sha256sum | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "bootstrap: installing npm test peers into $npm_dir"
+  (cd "$npm_dir" && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error;
+                    else npm install --no-audit --no-fund --loglevel=error; fi)
+  echo "$want" > "$stamp"
+fi

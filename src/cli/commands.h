@@ -1,0 +1,17 @@
+// The subcommands of `sluice` (design.md §9) and the entry point that dispatches to them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sluice::cli {
+
+// Parses argv, runs the chosen subcommand, returns the process exit status.
+int Main(int argc, char** argv);
+
+// Each Register* adds one command group to the app; the callback it installs stores the
+// exit status in *exit_code.
+void RegisterVersion(CLI::App& app, int* exit_code);
+void RegisterDatagen(CLI::App& app, int* exit_code);
+void RegisterEtl(CLI::App& app, int* exit_code);
+
+}  // namespace sluice::cli

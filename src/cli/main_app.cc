@@ -1,0 +1,33 @@
+#include <cstdio>
+#include <string>
+
+#include "cli/commands.h"
+
+namespace sluice::cli {
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Sluice: scheduled batch ETL on ephemeral clusters, on one machine or on AWS"};
+  app.require_subcommand(1);
+  std::string home;
+  app.add_option("--home", home, "Sluice home folder (default $SLUICE_HOME or ~/.sluice)");
+  int exit_code = 0;
+  RegisterVersion(app, &exit_code);
+  RegisterDatagen(app, &exit_code);
+  RegisterEtl(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
+
+void RegisterVersion(CLI::App& app, int* exit_code) {
+  auto* cmd = app.add_subcommand("version", "Print the version of sluice");
+  cmd->callback([exit_code] {
+    std::printf("sluice %s\n", SLUICE_VERSION);
+    *exit_code = 0;
+  });
+}
+
+}  // namespace sluice::cli
