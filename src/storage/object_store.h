@@ -54,6 +54,10 @@ class ObjectStore {
   // Deleting a missing object is not an error (as on S3).
   virtual Status Delete(std::string_view key) = 0;
 
+  // A fresh prefix (ending in '/') to write a folder's new files under before CommitFolder;
+  // for the file backend a hidden sibling of the folder, so the publish is one rename.
+  virtual std::string NewStagingPrefix(std::string_view folder_prefix) const = 0;
+
   // Makes everything written under `staging_prefix` visible under `folder_prefix` at once,
   // honouring `mode`, then writes `folder_prefix/_SUCCESS` last. Both prefixes end in '/'.
   // Returns AlreadyExists for kErrorIfExists on a folder with committed content.
