@@ -29,9 +29,9 @@ struct NamedExpr {
 };
 
 struct AggregateSpec {
-  std::string name;     // output column
+  std::string name;  // output column
   AggregateFn fn = AggregateFn::kCountStar;
-  ExprPtr arg;          // null for count(*)
+  ExprPtr arg;  // null for count(*)
 };
 
 struct SortKey {
@@ -53,10 +53,17 @@ struct PlanNode {
   // kScan
   std::string uri;
   CsvReadOptions csv;
+  // PERMISSIVE only: folder URI the rejected rows are written to; empty = not written
+  // (they are still counted in the run summary).
+  std::string rejects_uri;
   // kFilter
   ExprPtr predicate;
-  // kProject: the output columns in order.
+  // kProject: the output columns in order, each computed from the input row.
   std::vector<NamedExpr> exprs;
+  // kProject as written by a spec's `derive`: the input schema is unknown at load time, so
+  // the output is every input column in order, one whose name equals an expr's name being
+  // replaced in place by that expr, then the remaining exprs appended in their order.
+  bool keep_input_columns = false;
   // kJoin: equal-length key lists; output = left columns then right non-key columns
   // (semi/anti: left columns only). A right column whose name clashes gets "_right".
   JoinType join_type = JoinType::kInner;
@@ -77,9 +84,9 @@ struct CsvWriteOptions {
 };
 
 struct OutputSpec {
-  std::string name;       // e.g. "average_salary_by_industry"
+  std::string name;  // e.g. "average_salary_by_industry"
   PlanNodePtr input;
-  std::string uri;        // the output folder
+  std::string uri;  // the output folder
   storage::SaveMode mode = storage::SaveMode::kOverwrite;
   CsvWriteOptions csv;
   SourcePos pos;
@@ -87,6 +94,7 @@ struct OutputSpec {
 
 struct JobPlan {
   std::string name;
+  std::string description;
   std::string spec_path;
   std::vector<OutputSpec> outputs;
 };

@@ -14,10 +14,14 @@ Result<SaveMode> ParseSaveMode(std::string_view text) {
 
 std::string_view SaveModeName(SaveMode mode) {
   switch (mode) {
-    case SaveMode::kOverwrite: return "overwrite";
-    case SaveMode::kAppend: return "append";
-    case SaveMode::kErrorIfExists: return "error_if_exists";
-    case SaveMode::kIgnore: return "ignore";
+    case SaveMode::kOverwrite:
+      return "overwrite";
+    case SaveMode::kAppend:
+      return "append";
+    case SaveMode::kErrorIfExists:
+      return "error_if_exists";
+    case SaveMode::kIgnore:
+      return "ignore";
   }
   return "?";
 }

@@ -1,0 +1,174 @@
+#include "engine/csv_scan.h"
+
+#include <algorithm>
+#include <exception>
+#include <unordered_set>
+
+#include "common/thread_pool.h"
+
+namespace sluice::engine {
+
+namespace {
+
+// Whether the sampled values of a plain string column repeat enough to pay for a dictionary.
+bool Repeats(const Column& col) {
+  const int64_t limit = std::min(col.length / kDictionaryRatio, kMaxDictionarySample);
+  std::unordered_set<std::string_view> distinct;
+  for (int64_t i = 0; i < col.length; ++i) {
+    if (!col.IsValid(i)) continue;
+    distinct.insert(col.views[i]);
+    if (static_cast<int64_t>(distinct.size()) >= limit) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<Column> Encode(const Column& col, std::shared_ptr<Dictionary> dict) {
+  auto out = std::make_shared<Column>();
+  out->type = TypeId::kString;
+  out->length = col.length;
+  out->validity = col.validity;
+  out->codes.resize(col.length);
+  DictionaryCache cache(dict.get());
+  for (int64_t i = 0; i < col.length; ++i) {
+    if (col.IsValid(i)) out->codes[i] = cache.Intern(col.views[i]);
+  }
+  out->dict = std::move(dict);
+  return out;
+}
+
+}  // namespace
+
+CsvScanRun::CsvScanRun(CsvScanSource source, CsvParsePlan plan)
+    : source_(std::move(source)), plan_(std::move(plan)) {}
+
+void CsvScanRun::DecideDictionaries(Chunk* sample) {
+  for (size_t o = 0; o < plan_.output_types.size(); ++o) {
+    if (plan_.output_types[o] != TypeId::kString || plan_.output_dicts[o]) continue;
+    const Column& col = *sample->columns[o];
+    if (col.length == 0 || !Repeats(col)) continue;
+    plan_.output_dicts[o] = std::make_shared<Dictionary>();
+    sample->columns[o] = Encode(col, plan_.output_dicts[o]);
+  }
+}
+
+void CsvScanRun::Stop(Status error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (error_.ok()) error_ = std::move(error);
+  stop_ = true;
+}
+
+void CsvScanRun::Deliver(int64_t index, int64_t file_bytes, CsvParsedBlock parsed,
+                         const Consumer& consume, ProgressBar* progress) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (newlines_.size() <= static_cast<size_t>(index)) {
+      newlines_.resize(index + 1, 0);
+      pending_.resize(index + 1);
+    }
+    newlines_[index] = parsed.newlines;
+    pending_[index] = std::move(parsed.rejects);
+    malformed_ += parsed.malformed;
+    if (parsed.failed) {
+      // Blocks before this one are all taken already and finish parsing, so keeping the
+      // earliest failure makes FAILFAST report the first malformed row of the file.
+      if (failed_block_ < 0 || index < failed_block_) {
+        failed_block_ = index;
+        failure_ = std::move(parsed.failure);
+      }
+      stop_ = true;
+    }
+    if (stop_) return;
+    rows_ += parsed.chunk.num_rows;
+  }
+  if (progress) {
+    progress->AddBytes(file_bytes);
+    progress->AddRows(parsed.chunk.num_rows);
+  }
+  parsed.chunk.sequence = index;
+  Status st = consume(std::move(parsed.chunk));
+  if (!st.ok()) Stop(std::move(st));
+}
+
+Status CsvScanRun::Worker(const Consumer& consume, ProgressBar* progress) {
+  try {
+    CsvBlockParser parser(plan_);
+    for (;;) {
+      CsvBlock block;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return Status::OK();
+        auto next = splitter_->Next(&block);
+        if (!next.ok()) {
+          if (error_.ok()) error_ = next.status().WithContext(source_.uri);
+          stop_ = true;
+          return Status::OK();
+        }
+        if (!*next) return Status::OK();
+      }
+      CsvParsedBlock parsed = parser.Parse(block.data.get(), block.size);
+      const int64_t index = block.index;
+      const int64_t file_bytes = block.file_bytes;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        splitter_->Recycle(std::move(block));
+      }
+      Deliver(index, file_bytes, std::move(parsed), consume, progress);
+    }
+  } catch (const std::exception& e) {
+    Stop(Status::Internal(source_.uri + ": " + e.what()));
+  }
+  return Status::OK();
+}
+
+Status CsvScanRun::Run(const Consumer& consume, ProgressBar* progress, int threads) {
+  CsvSplitter splitter(source_.reader, source_.data_start, source_.size, source_.block_bytes,
+                       plan_.quote);
+  splitter_ = &splitter;
+  if (progress) progress->AddBytes(source_.data_start);
+  try {
+    // The first block is the sample that decides which string columns get a dictionary;
+    // every later block is parsed with that decision.
+    CsvBlock first;
+    auto any = splitter.Next(&first);
+    if (!any.ok()) return any.status().WithContext(source_.uri);
+    if (*any) {
+      CsvParsedBlock parsed = CsvBlockParser(plan_).Parse(first.data.get(), first.size);
+      if (!parsed.failed) DecideDictionaries(&parsed.chunk);
+      const int64_t file_bytes = first.file_bytes;
+      splitter.Recycle(std::move(first));
+      Deliver(0, file_bytes, std::move(parsed), consume, progress);
+    }
+    if (*any && !stop_) {
+      int workers = threads > 0 ? threads : ThreadPool::Default().parallelism();
+      Status st = ThreadPool::Default().ParallelFor(
+          workers, [&](size_t) { return Worker(consume, progress); }, workers);
+      if (!st.ok()) Stop(st);
+    }
+  } catch (const std::exception& e) {
+    Stop(Status::Internal(source_.uri + ": " + e.what()));
+  }
+  bytes_ = source_.data_start + splitter.bytes_read();
+  splitter_ = nullptr;
+  return Finish();
+}
+
+Status CsvScanRun::Finish() {
+  int64_t line = 1 + source_.lines_before;
+  if (failed_block_ >= 0) {
+    for (int64_t i = 0; i < failed_block_; ++i) line += newlines_[i];
+    return Status::ParseError(source_.uri + ":" + std::to_string(line + failure_.line) + ": " +
+                              failure_.reason);
+  }
+  if (!error_.ok()) return error_;
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    for (auto& row : pending_[i]) {
+      row.line += line;
+      rejects_.push_back(std::move(row));
+    }
+    line += newlines_[i];
+  }
+  pending_.clear();
+  return Status::OK();
+}
+
+}  // namespace sluice::engine
