@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "common/big_array.h"
 #include "common/thread_pool.h"
 #include "engine/hash.h"
 #include "engine/operators.h"
@@ -14,6 +15,7 @@ namespace {
 
 constexpr int kRowBits = 24;  // rows per build chunk < 16M; chunks < 16M
 constexpr uint64_t kRefMask = (uint64_t{1} << 48) - 1;
+constexpr int64_t kBatch = 64;  // probe rows whose memory accesses are overlapped
 
 uint64_t MakeRef(uint64_t chunk, uint64_t row) { return ((chunk << kRowBits) | row) + 1; }
 uint64_t RefChunk(uint64_t ref) { return (ref - 1) >> kRowBits; }
@@ -30,7 +32,7 @@ struct BuildSide {
   std::vector<Chunk> chunks;
   std::vector<std::vector<const Column*>> keys;       // per chunk
   std::vector<std::unique_ptr<std::atomic<uint8_t>[]>> matched;  // per chunk, per row
-  std::vector<uint64_t> slots;                        // 0 = empty
+  BigArray<uint64_t> slots;                           // 0 = empty
   uint64_t mask = 0;
 };
 
@@ -117,13 +119,17 @@ class HashJoinOp : public JoinOperator {
       for (int k : right_keys_) b.keys[c].push_back(b.chunks[c].columns[k].get());
       b.matched[c].reset(new std::atomic<uint8_t>[b.chunks[c].num_rows]());
     }
-    b.slots.assign(NextPowerOfTwo(build_rows_ + build_rows_ / 2), 0);
+    b.slots.Reset(NextPowerOfTwo(build_rows_ + build_rows_ / 2));
     b.mask = b.slots.size() - 1;
     return ThreadPool::Default().ParallelFor(b.chunks.size(), [&](size_t c) {
       std::vector<uint64_t> hashes;
       std::vector<uint8_t> nulls;
       HashKeys(b.keys[c], b.chunks[c].num_rows, &hashes, &nulls);
       for (int64_t r = 0; r < b.chunks[c].num_rows; ++r) {
+        if (r % kBatch == 0) {  // overlap the cache misses of the next batch's slots
+          int64_t end = std::min<int64_t>(b.chunks[c].num_rows, r + kBatch);
+          for (int64_t p = r; p < end; ++p) __builtin_prefetch(&b.slots[hashes[p] & b.mask], 1);
+        }
         if (nulls[r]) continue;
         uint64_t entry = (hashes[r] & ~kRefMask) | MakeRef(c, r);
         for (uint64_t s = hashes[r] & b.mask;; s = (s + 1) & b.mask) {
@@ -152,34 +158,75 @@ class HashJoinOp : public JoinOperator {
     left_rows.reserve(chunk.num_rows);
     if (type_ == JoinType::kInner || type_ == JoinType::kLeft) right_refs.reserve(chunk.num_rows);
     int64_t unmatched = 0;
-    for (int64_t i = 0; i < chunk.num_rows; ++i) {
-      bool found = false;
-      if (!nulls[i]) {
-        uint64_t tag = hashes[i] & ~kRefMask;
-        for (uint64_t s = hashes[i] & b.mask; b.slots[s] != 0; s = (s + 1) & b.mask) {
-          uint64_t entry = b.slots[s];
-          if ((entry & ~kRefMask) != tag) continue;
-          uint64_t ref = entry & kRefMask;
-          uint64_t c = RefChunk(ref), r = RefRow(ref);
-          if (!KeysEqual(keys, i, b.keys[c], r)) continue;
-          found = true;
-          b.matched[c][r].store(1, std::memory_order_relaxed);
-          if (type_ == JoinType::kSemi || type_ == JoinType::kAnti) break;
+    for (int64_t start = 0; start < chunk.num_rows; start += kBatch) {
+      int64_t end = std::min<int64_t>(chunk.num_rows, start + kBatch);
+      PrefetchBatch(hashes, nulls, start, end);
+      for (int64_t i = start; i < end; ++i) {
+        bool found = !nulls[i] && ProbeRow(keys, i, hashes[i], &left_rows, &right_refs);
+        unmatched += !found;
+        if ((type_ == JoinType::kSemi && found) || (type_ == JoinType::kAnti && !found)) {
           left_rows.push_back(i);
-          right_refs.push_back(ref);
+        } else if (type_ == JoinType::kLeft && !found) {
+          left_rows.push_back(i);
+          right_refs.push_back(0);
         }
-      }
-      unmatched += !found;
-      if ((type_ == JoinType::kSemi && found) || (type_ == JoinType::kAnti && !found)) {
-        left_rows.push_back(i);
-      } else if (type_ == JoinType::kLeft && !found) {
-        left_rows.push_back(i);
-        right_refs.push_back(0);
       }
     }
     probe_rows_.fetch_add(chunk.num_rows, std::memory_order_relaxed);
     probe_unmatched_.fetch_add(unmatched, std::memory_order_relaxed);
     return Emit(Assemble(chunk, left_rows, right_refs));
+  }
+
+  // Loads the table slots of a batch of rows, then the first candidate's key, so that the
+  // cache misses of many rows overlap instead of being paid one after another.
+  void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
+                     int64_t start, int64_t end) const {
+    const BuildSide& b = *build_;
+    for (int64_t i = start; i < end; ++i) __builtin_prefetch(&b.slots[hashes[i] & b.mask]);
+    for (int64_t i = start; i < end; ++i) {
+      if (nulls[i]) continue;
+      uint64_t tag = hashes[i] & ~kRefMask;
+      for (uint64_t s = hashes[i] & b.mask; b.slots[s] != 0; s = (s + 1) & b.mask) {
+        if ((b.slots[s] & ~kRefMask) != tag) continue;
+        uint64_t ref = b.slots[s] & kRefMask;
+        PrefetchKey(*b.keys[RefChunk(ref)][0], RefRow(ref));
+        __builtin_prefetch(&b.matched[RefChunk(ref)][RefRow(ref)]);
+        break;
+      }
+    }
+  }
+
+  static void PrefetchKey(const Column& c, uint64_t row) {
+    switch (c.type) {
+      case TypeId::kInt64: __builtin_prefetch(&c.i64[row]); break;
+      case TypeId::kDouble: __builtin_prefetch(&c.f64[row]); break;
+      case TypeId::kBool: break;
+      case TypeId::kString:
+        if (c.dict) __builtin_prefetch(&c.codes[row]);
+        else __builtin_prefetch(c.views[row].data());
+        break;
+    }
+  }
+
+  // Emits the matches of one probe row; returns whether there was any.
+  bool ProbeRow(const std::vector<const Column*>& keys, int64_t i, uint64_t hash,
+                std::vector<int64_t>* left_rows, std::vector<uint64_t>* right_refs) {
+    const BuildSide& b = *build_;
+    uint64_t tag = hash & ~kRefMask;
+    bool found = false;
+    for (uint64_t s = hash & b.mask; b.slots[s] != 0; s = (s + 1) & b.mask) {
+      uint64_t entry = b.slots[s];
+      if ((entry & ~kRefMask) != tag) continue;
+      uint64_t ref = entry & kRefMask;
+      uint64_t c = RefChunk(ref), r = RefRow(ref);
+      if (!KeysEqual(keys, i, b.keys[c], r)) continue;
+      found = true;
+      b.matched[c][r].store(1, std::memory_order_relaxed);
+      if (type_ == JoinType::kSemi || type_ == JoinType::kAnti) break;
+      left_rows->push_back(i);
+      right_refs->push_back(ref);
+    }
+    return found;
   }
 
   Chunk Assemble(const Chunk& chunk, const std::vector<int64_t>& left_rows,
@@ -226,7 +273,12 @@ class HashJoinOp : public JoinOperator {
         }
         break;
     }
+    constexpr size_t kAhead = 16;
     for (size_t i = 0; i < refs.size(); ++i) {
+      if (i + kAhead < refs.size() && refs[i + kAhead] != 0) {
+        const Column& next = *b.chunks[RefChunk(refs[i + kAhead])].columns[col];
+        PrefetchKey(next, RefRow(refs[i + kAhead]));
+      }
       if (refs[i] == 0) {
         out->validity[i] = 0;
         continue;
