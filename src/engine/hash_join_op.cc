@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "common/big_array.h"
+#include "common/prefetch.h"
 #include "common/thread_pool.h"
 #include "engine/hash.h"
 #include "engine/operators.h"
@@ -128,7 +129,7 @@ class HashJoinOp : public JoinOperator {
       for (int64_t r = 0; r < b.chunks[c].num_rows; ++r) {
         if (r % kBatch == 0) {  // overlap the cache misses of the next batch's slots
           int64_t end = std::min<int64_t>(b.chunks[c].num_rows, r + kBatch);
-          for (int64_t p = r; p < end; ++p) __builtin_prefetch(&b.slots[hashes[p] & b.mask], 1);
+          for (int64_t p = r; p < end; ++p) Prefetch(&b.slots[hashes[p] & b.mask]);
         }
         if (nulls[r]) continue;
         uint64_t entry = (hashes[r] & ~kRefMask) | MakeRef(c, r);
@@ -146,7 +147,6 @@ class HashJoinOp : public JoinOperator {
   }
 
   Status Probe(const Chunk& chunk) {
-    const BuildSide& b = *build_;
     std::vector<const Column*> keys;
     for (int k : left_keys_) keys.push_back(chunk.columns[k].get());
     std::vector<uint64_t> hashes;
@@ -177,33 +177,46 @@ class HashJoinOp : public JoinOperator {
     return Emit(Assemble(chunk, left_rows, right_refs));
   }
 
-  // Loads the table slots of a batch of rows, then the first candidate's key, so that the
-  // cache misses of many rows overlap instead of being paid one after another.
+  // Loads, for a batch of rows, the table slots, then the first candidate's key slot, then
+  // the key's bytes: each stage only starts loads whose address the previous stage fetched,
+  // so the cache misses of the whole batch overlap instead of being paid one by one.
   void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
                      int64_t start, int64_t end) const {
     const BuildSide& b = *build_;
-    for (int64_t i = start; i < end; ++i) __builtin_prefetch(&b.slots[hashes[i] & b.mask]);
+    uint64_t candidates[kBatch];
+    for (int64_t i = start; i < end; ++i) Prefetch(&b.slots[hashes[i] & b.mask]);
     for (int64_t i = start; i < end; ++i) {
+      uint64_t& cand = candidates[i - start];
+      cand = 0;
       if (nulls[i]) continue;
       uint64_t tag = hashes[i] & ~kRefMask;
       for (uint64_t s = hashes[i] & b.mask; b.slots[s] != 0; s = (s + 1) & b.mask) {
         if ((b.slots[s] & ~kRefMask) != tag) continue;
-        uint64_t ref = b.slots[s] & kRefMask;
-        PrefetchKey(*b.keys[RefChunk(ref)][0], RefRow(ref));
-        __builtin_prefetch(&b.matched[RefChunk(ref)][RefRow(ref)]);
+        cand = b.slots[s] & kRefMask;
+        PrefetchValue(*b.keys[RefChunk(cand)][0], RefRow(cand));
+        Prefetch(&b.matched[RefChunk(cand)][RefRow(cand)]);
         break;
+      }
+    }
+    for (int64_t i = start; i < end; ++i) {
+      uint64_t cand = candidates[i - start];
+      if (cand == 0) continue;
+      const Column& key = *b.keys[RefChunk(cand)][0];
+      if (key.type == TypeId::kString && !key.dict) {
+        Prefetch(key.views[RefRow(cand)].data());
       }
     }
   }
 
-  static void PrefetchKey(const Column& c, uint64_t row) {
+  // Starts loading row `row` of `c` (for strings: the view or code, not the bytes).
+  static void PrefetchValue(const Column& c, uint64_t row) {
     switch (c.type) {
-      case TypeId::kInt64: __builtin_prefetch(&c.i64[row]); break;
-      case TypeId::kDouble: __builtin_prefetch(&c.f64[row]); break;
-      case TypeId::kBool: break;
+      case TypeId::kInt64: Prefetch(c.i64.data() + row); break;
+      case TypeId::kDouble: Prefetch(c.f64.data() + row); break;
+      case TypeId::kBool: Prefetch(c.b.data() + row); break;
       case TypeId::kString:
-        if (c.dict) __builtin_prefetch(&c.codes[row]);
-        else __builtin_prefetch(c.views[row].data());
+        if (c.dict) Prefetch(c.codes.data() + row);
+        else Prefetch(c.views.data() + row);
         break;
     }
   }
@@ -277,7 +290,7 @@ class HashJoinOp : public JoinOperator {
     for (size_t i = 0; i < refs.size(); ++i) {
       if (i + kAhead < refs.size() && refs[i + kAhead] != 0) {
         const Column& next = *b.chunks[RefChunk(refs[i + kAhead])].columns[col];
-        PrefetchKey(next, RefRow(refs[i + kAhead]));
+        PrefetchValue(next, RefRow(refs[i + kAhead]));
       }
       if (refs[i] == 0) {
         out->validity[i] = 0;
