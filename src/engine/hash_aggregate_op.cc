@@ -23,6 +23,30 @@ class KeyEncoder {
     for (const auto& d : interners) caches_.emplace_back(d.get()), interners_.push_back(d.get());
   }
 
+  // Dense path (one string or bool key): group id = 1 + the key's code, 0 = NULL.
+  void DenseGroupIds(const Column& c, int64_t rows, std::vector<uint32_t>* gids) {
+    gids->resize(rows);
+    if (c.is_dictionary()) {
+      auto& table = translations_[{0, c.dict.get()}];
+      for (int64_t i = 0; i < rows; ++i) {
+        uint32_t code = c.codes[i];
+        if (code >= table.size()) table.resize(c.dict->size(), UINT32_MAX);
+        if (table[code] == UINT32_MAX) table[code] = caches_[0].Intern(c.dict->At(code));
+        (*gids)[i] = c.IsValid(i) ? table[code] + 1 : 0;
+      }
+      return;
+    }
+    for (int64_t i = 0; i < rows; ++i) {
+      if (!c.IsValid(i)) {
+        (*gids)[i] = 0;
+      } else if (c.type == TypeId::kBool) {
+        (*gids)[i] = c.b[i] + 1;
+      } else {
+        (*gids)[i] = caches_[0].Intern(c.views[i]) + 1;
+      }
+    }
+  }
+
   // words: rows x (keys + 1), the last word of a row is its null mask.
   void Encode(const std::vector<const Column*>& keys, int64_t rows, std::vector<uint64_t>* words) {
     size_t width = keys.size() + 1;
@@ -103,8 +127,13 @@ class HashAggregateOp : public Operator {
     ThreadState& st = states_.Get([this] { return NewState(); });
     std::vector<const Column*> keys;
     for (int k : group_by_) keys.push_back(chunk.columns[k].get());
-    st.encoder.Encode(keys, chunk.num_rows, &st.words);
-    AssignGroups(st, chunk.num_rows);
+    if (dense_) {
+      st.encoder.DenseGroupIds(*keys[0], chunk.num_rows, &st.gids);
+      SizeDenseGroups(st);
+    } else {
+      st.encoder.Encode(keys, chunk.num_rows, &st.words);
+      AssignGroups(st, chunk.num_rows);
+    }
     for (size_t a = 0; a < aggregates_.size(); ++a) {
       ColumnPtr values;
       if (aggregates_[a].arg) {
@@ -124,25 +153,23 @@ class HashAggregateOp : public Operator {
     return st;
   }
 
-  // Dense path: group id = 1 + the key's interned code, 0 = NULL.
+  // Dense path: makes every group id of the chunk addressable and marks it seen.
+  void SizeDenseGroups(ThreadState& st) {
+    uint32_t max_gid = 0;
+    for (uint32_t g : st.gids) max_gid = std::max(max_gid, g);
+    size_t needed = size_t{max_gid} + 1;
+    if (needed > st.dense_groups) {
+      for (auto& acc : st.accs) acc->Resize(needed);
+      st.dense_groups = needed;
+      st.seen.resize(needed, 0);
+    }
+    for (uint32_t g : st.gids) st.seen[g] = 1;
+  }
+
+  // General path: group ids from a GroupTable over the encoded key words.
   void AssignGroups(ThreadState& st, int64_t rows) {
     st.gids.resize(rows);
     size_t width = group_by_.size() + 1;
-    if (dense_) {
-      size_t needed = st.dense_groups;
-      for (int64_t i = 0; i < rows; ++i) {
-        bool null = st.words[i * width + 1] != 0;
-        st.gids[i] = null ? 0 : static_cast<uint32_t>(st.words[i * width] + 1);
-        needed = std::max<size_t>(needed, st.gids[i] + 1);
-      }
-      if (needed > st.dense_groups) {
-        for (auto& acc : st.accs) acc->Resize(needed);
-        st.dense_groups = needed;
-        st.seen.resize(needed, 0);
-      }
-      for (int64_t i = 0; i < rows; ++i) st.seen[st.gids[i]] = 1;
-      return;
-    }
     for (int64_t i = 0; i < rows; ++i) {
       const uint64_t* key = &st.words[i * width];
       uint64_t h = width > 1 ? MixHash(key[0]) : 0;

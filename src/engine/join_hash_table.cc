@@ -1,0 +1,164 @@
+#include "engine/join_hash_table.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/prefetch.h"
+#include "common/thread_pool.h"
+#include "engine/hash.h"
+
+namespace sluice::engine {
+
+namespace {
+
+uint64_t NextPowerOfTwo(uint64_t n) {
+  uint64_t p = 1024;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+void JoinHashTable::Pack(Part* part, int key) {
+  const Column& c = *part->chunk.columns[key];
+  if (c.type != TypeId::kString || c.dict) return;
+  size_t longest = 0;
+  for (int64_t i = 0; i < c.length; ++i) {
+    if (c.IsValid(i)) longest = std::max(longest, c.views[i].size());
+  }
+  if (longest == 0 || longest > kMaxPackedKey) return;
+  part->stride = static_cast<uint32_t>(longest);
+  part->packed.reset(new char[c.length * longest]());
+  part->lengths.reset(new uint8_t[c.length]);
+  for (int64_t i = 0; i < c.length; ++i) {
+    if (!c.IsValid(i)) {
+      part->lengths[i] = kNullLength;
+      continue;
+    }
+    std::memcpy(part->packed.get() + i * longest, c.views[i].data(), c.views[i].size());
+    part->lengths[i] = static_cast<uint8_t>(c.views[i].size());
+  }
+  part->keys.clear();
+  part->chunk.columns[key] = nullptr;  // not a payload column: its views and bytes go now
+}
+
+void JoinHashTable::Add(Chunk chunk) {
+  Part part;
+  part.chunk = std::move(chunk);
+  for (int k : key_cols_) part.keys.push_back(part.chunk.columns[k].get());
+  if (key_cols_.size() == 1) Pack(&part, key_cols_[0]);
+  std::lock_guard<std::mutex> lock(mu_);
+  parts_.push_back(std::move(part));
+}
+
+Status JoinHashTable::Build(const std::string& name) {
+  std::sort(parts_.begin(), parts_.end(),
+            [](const Part& x, const Part& y) { return x.chunk.sequence < y.chunk.sequence; });
+  if (parts_.size() >= (size_t{1} << (48 - kRowBits))) {
+    return Status::NotSupported(name + ": the build side has too many chunks");
+  }
+  for (const Part& p : parts_) {
+    if (p.chunk.num_rows >= (int64_t{1} << kRowBits)) {
+      return Status::NotSupported(name + ": a build chunk has too many rows");
+    }
+    chunk_start_.push_back(rows_);
+    rows_ += p.chunk.num_rows;
+  }
+  matched_.Reset(rows_);
+  slots_.Reset(NextPowerOfTwo(rows_ + rows_ / 2));
+  mask_ = slots_.size() - 1;
+  return ThreadPool::Default().ParallelFor(parts_.size(), [&](size_t c) { return Insert(c); });
+}
+
+Status JoinHashTable::Insert(size_t c) {
+  const Part& part = parts_[c];
+  int64_t n = part.chunk.num_rows;
+  std::vector<uint64_t> hashes;
+  std::vector<uint8_t> nulls;
+  if (part.stride > 0) {  // the same hash as HashKeys gives the probe side's string
+    hashes.resize(n);
+    nulls.resize(n);
+    for (int64_t r = 0; r < n; ++r) {
+      nulls[r] = part.lengths[r] == kNullLength;
+      if (!nulls[r]) {
+        hashes[r] = HashString(std::string_view(part.packed.get() + r * part.stride,
+                                                part.lengths[r]));
+      }
+    }
+  } else {
+    HashKeys(part.keys, n, &hashes, &nulls);
+  }
+  for (int64_t r = 0; r < n; ++r) {
+    if (r % kBatch == 0) {  // overlap the cache misses of the next batch's slots
+      int64_t end = std::min<int64_t>(n, r + kBatch);
+      for (int64_t p = r; p < end; ++p) Prefetch(&slots_[hashes[p] & mask_]);
+    }
+    if (nulls[r]) continue;
+    uint64_t entry = (hashes[r] & ~kRefMask) | MakeRef(c, r);
+    for (uint64_t s = hashes[r] & mask_;; s = (s + 1) & mask_) {
+      std::atomic_ref<uint64_t> slot(slots_[s]);
+      uint64_t expected = 0;
+      if (slot.load(std::memory_order_relaxed) == 0 &&
+          slot.compare_exchange_strong(expected, entry, std::memory_order_relaxed)) {
+        break;
+      }
+    }
+  }
+  return Status::OK();
+}
+
+bool JoinHashTable::KeyEquals(const std::vector<const Column*>& probe, int64_t i,
+                              uint64_t ref) const {
+  const Part& part = parts_[RefChunk(ref)];
+  uint64_t r = RefRow(ref);
+  if (part.stride > 0) {
+    std::string_view v = probe[0]->StringAt(i);
+    return v.size() == part.lengths[r] &&
+           std::memcmp(v.data(), part.packed.get() + r * part.stride, v.size()) == 0;
+  }
+  return KeysEqual(probe, i, part.keys, r);
+}
+
+void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,
+                                  const std::vector<uint8_t>& nulls, int64_t start,
+                                  int64_t end) const {
+  // Stage by stage: each stage only starts loads whose address the previous stage fetched.
+  uint64_t candidates[kBatch];
+  for (int64_t i = start; i < end; ++i) Prefetch(&slots_[hashes[i] & mask_]);
+  for (int64_t i = start; i < end; ++i) {
+    uint64_t& cand = candidates[i - start];
+    cand = 0;
+    if (nulls[i]) continue;
+    uint64_t tag = hashes[i] & ~kRefMask;
+    for (uint64_t s = hashes[i] & mask_; slots_[s] != 0; s = (s + 1) & mask_) {
+      if ((slots_[s] & ~kRefMask) != tag) continue;
+      cand = slots_[s] & kRefMask;
+      const Part& part = parts_[RefChunk(cand)];
+      uint64_t r = RefRow(cand);
+      Prefetch(&matched_[Global(cand)]);
+      if (part.stride > 0) {
+        Prefetch(part.packed.get() + r * part.stride);
+        Prefetch(part.lengths.get() + r);
+      } else if (part.keys[0]->type == TypeId::kString && !part.keys[0]->dict) {
+        Prefetch(part.keys[0]->views.data() + r);
+      }
+      break;
+    }
+  }
+  for (int64_t i = start; i < end; ++i) {
+    uint64_t cand = candidates[i - start];
+    if (cand == 0) continue;
+    const Part& part = parts_[RefChunk(cand)];
+    if (part.stride > 0) continue;
+    const Column& k = *part.keys[0];
+    if (k.type == TypeId::kString && !k.dict) Prefetch(k.views[RefRow(cand)].data());
+  }
+}
+
+int64_t JoinHashTable::CountUnmatched() const {
+  int64_t unmatched = 0;
+  for (int64_t g = 0; g < rows_; ++g) unmatched += matched_[g].load(std::memory_order_relaxed) == 0;
+  return unmatched;
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,94 @@
+// The build side of a hash join: the right input's chunks as they arrived, indexed by an
+// open-addressing table of 64-bit slots (16-bit hash tag, 48-bit row reference). A single
+// short string key is copied into fixed-width slots as each chunk arrives and its column
+// dropped: half the memory of views plus bytes, and one cache line per key comparison.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/big_array.h"
+#include "common/status.h"
+#include "engine/column.h"
+
+namespace sluice::engine {
+
+class JoinHashTable {
+ public:
+  static constexpr int64_t kBatch = 64;  // probe rows whose memory accesses are overlapped
+
+  explicit JoinHashTable(std::vector<int> keys) : key_cols_(std::move(keys)) {}
+
+  // Takes one chunk of the build side. Thread-safe.
+  void Add(Chunk chunk);
+  // Indexes every chunk added. Rows with a NULL key are never found.
+  Status Build(const std::string& name);
+
+  // Starts the loads that probing rows [start, end) will need (end - start <= kBatch).
+  void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
+                     int64_t start, int64_t end) const;
+
+  // Calls on_match(ref) for every build row whose key equals row i of `probe_keys`, until it
+  // returns false; marks those rows matched. Returns whether any matched.
+  template <typename OnMatch>
+  bool Probe(const std::vector<const Column*>& probe_keys, int64_t i, uint64_t hash,
+             OnMatch on_match) const {
+    uint64_t tag = hash & ~kRefMask;
+    bool found = false;
+    for (uint64_t s = hash & mask_; slots_[s] != 0; s = (s + 1) & mask_) {
+      uint64_t entry = slots_[s];
+      if ((entry & ~kRefMask) != tag) continue;
+      uint64_t ref = entry & kRefMask;
+      if (!KeyEquals(probe_keys, i, ref)) continue;
+      found = true;
+      matched_[Global(ref)].store(1, std::memory_order_relaxed);
+      if (!on_match(ref)) break;
+    }
+    return found;
+  }
+
+  int64_t rows() const { return rows_; }
+  int64_t CountUnmatched() const;
+  size_t num_chunks() const { return parts_.size(); }
+  const Chunk& chunk(size_t c) const { return parts_[c].chunk; }
+  static uint64_t RefChunk(uint64_t ref) { return (ref - 1) >> kRowBits; }
+  static uint64_t RefRow(uint64_t ref) { return (ref - 1) & ((uint64_t{1} << kRowBits) - 1); }
+
+ private:
+  static constexpr int kRowBits = 24;  // rows per chunk < 16M; chunks < 16M
+  static constexpr uint64_t kRefMask = (uint64_t{1} << 48) - 1;
+  static constexpr size_t kMaxPackedKey = 32;
+
+  static constexpr uint8_t kNullLength = 255;
+
+  // One chunk of the build side; with a packed key, its key column is gone.
+  struct Part {
+    Chunk chunk;
+    std::vector<const Column*> keys;     // empty when packed
+    uint32_t stride = 0;                 // packed: bytes per key, 0 = not packed
+    std::unique_ptr<char[]> packed;      // rows x stride, zero padded
+    std::unique_ptr<uint8_t[]> lengths;  // per row; kNullLength = NULL
+  };
+
+  static uint64_t MakeRef(uint64_t chunk, uint64_t row) {
+    return ((chunk << kRowBits) | row) + 1;
+  }
+  int64_t Global(uint64_t ref) const { return chunk_start_[RefChunk(ref)] + RefRow(ref); }
+  bool KeyEquals(const std::vector<const Column*>& probe, int64_t i, uint64_t ref) const;
+  static void Pack(Part* part, int key);
+  Status Insert(size_t part);
+
+  std::vector<int> key_cols_;
+  std::mutex mu_;
+  std::vector<Part> parts_;
+  std::vector<int64_t> chunk_start_;       // global index of each chunk's first row
+  int64_t rows_ = 0;
+  BigArray<uint64_t> slots_;               // 0 = empty
+  uint64_t mask_ = 0;
+  mutable BigArray<std::atomic<uint8_t>> matched_;  // per global row
+};
+
+}  // namespace sluice::engine
