@@ -38,9 +38,13 @@ Result<Field> SchemaField(const SpecContext& ctx, const YAML::Node& item, const 
     return ErrorAt(text.pos,
                    "schema: expected 'name:type' or {name: type}, found '" + text.text + "'");
   }
-  Result<TypeId> id = ParseTypeName(text.text.substr(colon + 1));
-  if (!id.ok()) return ErrorAt(text.At(colon + 1), id.status().message());
-  return Field{text.text.substr(0, colon), *id};
+  size_t type_at = text.text.find_first_not_of(' ', colon + 1);
+  if (type_at == std::string::npos) type_at = text.text.size();
+  Result<TypeId> id = ParseTypeName(text.text.substr(type_at));
+  if (!id.ok()) return ErrorAt(text.At(type_at), id.status().message());
+  std::string name = text.text.substr(0, colon);
+  name.erase(name.find_last_not_of(' ') + 1);
+  return Field{name, *id};
 }
 
 Status ReadSchema(const MapReader& in, CsvReadOptions* csv) {

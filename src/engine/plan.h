@@ -53,8 +53,8 @@ struct PlanNode {
   // kScan
   std::string uri;
   CsvReadOptions csv;
-  // PERMISSIVE only: folder URI the rejected rows are written to; empty = not written
-  // (they are still counted in the run summary).
+  // PERMISSIVE only: folder URI the rejected rows are written to; empty = the executor's
+  // default, `_rejects/<input name>` beside the first output's folder.
   std::string rejects_uri;
   // kFilter
   ExprPtr predicate;
