@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <exception>
+#include <set>
 
 #include "engine/job_steps.h"
 #include "engine/spec_reader.h"
@@ -115,6 +116,26 @@ Result<JobPlan> LowerJob(const SpecSource& source, const YAML::Node& root, const
   return plan;
 }
 
+// A --var the spec never mentions is almost always a typo ("outptu=..."): refuse it rather
+// than run with the variable the user meant left at its default or missing.
+Status CheckVarsUsed(std::string_view path, std::string_view text, const YAML::Node& root,
+                     const JobVars& given) {
+  std::vector<std::string> used = TemplateNames(text);
+  std::set<std::string> known(used.begin(), used.end());
+  if (root.IsMap() && root["vars"] && root["vars"].IsMap()) {
+    for (const auto& kv : root["vars"]) known.insert(kv.first.as<std::string>(""));
+  }
+  for (const auto& [name, value] : given) {
+    if (known.count(name)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return Status::InvalidArgument("--var " + name + ": " + std::string(path) +
+                                   " has no variable '" + name + "' (its variables: " +
+                                   (list.empty() ? "none" : list) + ")");
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<JobPlan> ParseJobSpec(std::string_view text, std::string_view path, const JobVars& vars) {
@@ -127,6 +148,7 @@ Result<JobPlan> ParseJobSpec(std::string_view text, std::string_view path, const
   } catch (const YAML::Exception& e) {
     return ErrorAt(source.Pos(e.mark.line, e.mark.column), "YAML syntax error: " + e.msg);
   }
+  RETURN_NOT_OK(CheckVarsUsed(path, text, root, vars));
   try {
     return LowerJob(source, root, vars);
   } catch (const std::exception& e) {

@@ -61,4 +61,18 @@ Result<TemplateText> ExpandTemplate(std::string_view tmpl,
   return out;
 }
 
+std::vector<std::string> TemplateNames(std::string_view text) {
+  std::vector<std::string> names;
+  for (size_t open = text.find("{{"); open != std::string_view::npos;
+       open = text.find("{{", open + 2)) {
+    size_t close = text.find("}}", open + 2);
+    if (close == std::string_view::npos) break;
+    std::string_view inner = text.substr(open + 2, close - open - 2);
+    while (!inner.empty() && inner.front() == ' ') inner.remove_prefix(1);
+    while (!inner.empty() && inner.back() == ' ') inner.remove_suffix(1);
+    if (IsIdentifier(inner)) names.emplace_back(inner);
+  }
+  return names;
+}
+
 }  // namespace sluice::engine

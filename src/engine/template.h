@@ -27,6 +27,9 @@ Result<TemplateText> ExpandTemplate(std::string_view tmpl,
                                     const std::map<std::string, std::string>& vars,
                                     const OffsetToPos& pos);
 
+// The names inside every well-formed {{ name }} of `text`, in order of appearance.
+std::vector<std::string> TemplateNames(std::string_view text);
+
 // True for [A-Za-z_][A-Za-z0-9_]*: variable names, and what {{ }} may contain.
 bool IsIdentifier(std::string_view name);
 
