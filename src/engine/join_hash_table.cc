@@ -94,17 +94,45 @@ Status JoinHashTable::Insert(size_t c) {
       for (int64_t p = r; p < end; ++p) Prefetch(&slots_[hashes[p] & mask_]);
     }
     if (nulls[r]) continue;
-    uint64_t entry = (hashes[r] & ~kRefMask) | MakeRef(c, r);
+    uint64_t tag = hashes[r] & ~kRefMask;
+    uint64_t entry = tag | MakeRef(c, r);
     for (uint64_t s = hashes[r] & mask_;; s = (s + 1) & mask_) {
       std::atomic_ref<uint64_t> slot(slots_[s]);
-      uint64_t expected = 0;
-      if (slot.load(std::memory_order_relaxed) == 0 &&
-          slot.compare_exchange_strong(expected, entry, std::memory_order_relaxed)) {
+      uint64_t current = slot.load(std::memory_order_relaxed);
+      if (current == 0 &&
+          slot.compare_exchange_strong(current, entry, std::memory_order_relaxed)) {
         break;
+      }
+      // `current` is the entry that holds this slot. Of two equal keys, the one placed
+      // later walks past the other (or loses the slot to it), so duplicates are always seen.
+      if ((current & ~kRefMask) == tag && unique_keys_.load(std::memory_order_relaxed) &&
+          BuildKeysEqual(current & kRefMask, c, r)) {
+        unique_keys_.store(false, std::memory_order_relaxed);
       }
     }
   }
   return Status::OK();
+}
+
+bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const {
+  const Part& a = parts_[RefChunk(ref)];
+  const Part& b = parts_[part];
+  uint64_t ra = RefRow(ref);
+  if (a.stride > 0 && b.stride > 0) {
+    return a.lengths[ra] == b.lengths[row] &&
+           std::memcmp(a.packed.get() + ra * a.stride, b.packed.get() + row * b.stride,
+                       a.lengths[ra]) == 0;
+  }
+  if (a.stride > 0 || b.stride > 0) {  // one chunk packed, the other not: compare as strings
+    const Part& packed = a.stride > 0 ? a : b;
+    uint64_t pr = a.stride > 0 ? ra : row;
+    const Part& plain = a.stride > 0 ? b : a;
+    uint64_t lr = a.stride > 0 ? row : ra;
+    std::string_view v = plain.keys[0]->StringAt(lr);
+    return v.size() == packed.lengths[pr] &&
+           std::memcmp(v.data(), packed.packed.get() + pr * packed.stride, v.size()) == 0;
+  }
+  return KeysEqual(a.keys, ra, b.keys, row);
 }
 
 bool JoinHashTable::KeyEquals(const std::vector<const Column*>& probe, int64_t i,

@@ -32,7 +32,9 @@ class JoinHashTable {
                      int64_t start, int64_t end) const;
 
   // Calls on_match(ref) for every build row whose key equals row i of `probe_keys`, until it
-  // returns false; marks those rows matched. Returns whether any matched.
+  // returns false; marks those rows matched. Returns whether any matched. With unique build
+  // keys the walk stops at the first match: scanning on to the next empty slot would touch
+  // a cache line that nothing prefetched.
   template <typename OnMatch>
   bool Probe(const std::vector<const Column*>& probe_keys, int64_t i, uint64_t hash,
              OnMatch on_match) const {
@@ -45,12 +47,14 @@ class JoinHashTable {
       if (!KeyEquals(probe_keys, i, ref)) continue;
       found = true;
       matched_[Global(ref)].store(1, std::memory_order_relaxed);
-      if (!on_match(ref)) break;
+      if (!on_match(ref) || unique_keys_) break;
     }
     return found;
   }
 
   int64_t rows() const { return rows_; }
+  // Whether no two build rows share a key (known after Build).
+  bool unique_keys() const { return unique_keys_; }
   int64_t CountUnmatched() const;
   size_t num_chunks() const { return parts_.size(); }
   const Chunk& chunk(size_t c) const { return parts_[c].chunk; }
@@ -78,6 +82,8 @@ class JoinHashTable {
   }
   int64_t Global(uint64_t ref) const { return chunk_start_[RefChunk(ref)] + RefRow(ref); }
   bool KeyEquals(const std::vector<const Column*>& probe, int64_t i, uint64_t ref) const;
+  // Whether build rows `ref` and (part, row) have equal keys.
+  bool BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const;
   static void Pack(Part* part, int key);
   Status Insert(size_t part);
 
@@ -89,6 +95,7 @@ class JoinHashTable {
   BigArray<uint64_t> slots_;               // 0 = empty
   uint64_t mask_ = 0;
   mutable BigArray<std::atomic<uint8_t>> matched_;  // per global row
+  std::atomic<bool> unique_keys_{true};
 };
 
 }  // namespace sluice::engine
