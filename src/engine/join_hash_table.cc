@@ -11,6 +11,8 @@ namespace sluice::engine {
 
 namespace {
 
+constexpr int64_t kInsertAhead = 16;
+
 uint64_t NextPowerOfTwo(uint64_t n) {
   uint64_t p = 1024;
   while (p < n) p <<= 1;
@@ -89,10 +91,8 @@ Status JoinHashTable::Insert(size_t c) {
     HashKeys(part.keys, n, &hashes, &nulls);
   }
   for (int64_t r = 0; r < n; ++r) {
-    if (r % kBatch == 0) {  // overlap the cache misses of the next batch's slots
-      int64_t end = std::min<int64_t>(n, r + kBatch);
-      for (int64_t p = r; p < end; ++p) Prefetch(&slots_[hashes[p] & mask_]);
-    }
+    // A rolling distance keeps a few misses in flight without exhausting the fill buffers.
+    if (r + kInsertAhead < n) Prefetch(&slots_[hashes[r + kInsertAhead] & mask_]);
     if (nulls[r]) continue;
     uint64_t tag = hashes[r] & ~kRefMask;
     uint64_t entry = tag | MakeRef(c, r);
