@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "cli/commands.h"
@@ -14,10 +15,15 @@ int Main(int argc, char** argv) {
   RegisterVersion(app, &exit_code);
   RegisterDatagen(app, &exit_code);
   RegisterEtl(app, &exit_code);
+  app.parse_complete_callback([&home] {
+    // Commands and the child processes they start find the home through the environment.
+    if (!home.empty()) setenv("SLUICE_HOME", home.c_str(), 1);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    int code = app.exit(e);  // prints help, or the usage error
+    return code == 0 ? 0 : 2;  // 2: the command line was wrong (CLI11 has its own codes)
   }
   return exit_code;
 }
