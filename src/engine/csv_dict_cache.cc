@@ -1,11 +1,9 @@
 #include "engine/csv_dict_cache.h"
 
-#include <string_view>
-
 namespace sluice::engine {
 
 namespace {
-constexpr int kInitialBits = 8;
+constexpr int kInitialBits = 7;
 }
 
 CsvDictCache::CsvDictCache(Dictionary* dict) : dict_(dict) {
@@ -14,16 +12,15 @@ CsvDictCache::CsvDictCache(Dictionary* dict) : dict_(dict) {
   shift_ = 64 - kInitialBits;
 }
 
-uint32_t CsvDictCache::Insert(size_t slot, const char* p, size_t n, uint64_t word) {
+uint32_t CsvDictCache::Insert(size_t slot, const char* p, size_t n, uint64_t word, uint64_t tail) {
   uint32_t code = dict_->Intern(std::string_view(p, n));
-  // The key points at the dictionary's bytes, which outlive every block buffer.
-  std::string_view stored = dict_->At(code);
   Entry& e = slots_[slot];
   e.word = word;
-  e.ptr = stored.data();
+  e.tail = tail;
   e.len = static_cast<uint32_t>(n);
   e.code = code;
-  if (++used_ * 2 > slots_.size()) Grow();
+  // Kept at most 3/4 full: small enough to stay in L1 for typical categorical columns.
+  if (++used_ * 4 > slots_.size() * 3) Grow();
   return code;
 }
 
@@ -34,7 +31,8 @@ void CsvDictCache::Grow() {
   --shift_;
   for (const Entry& e : old) {
     if (e.len == kEmpty) continue;
-    size_t i = Hash(e.ptr, e.len, e.word) >> shift_;
+    std::string_view s = dict_->At(e.code);
+    size_t i = Hash(s.data(), s.size(), e.word, e.tail) >> shift_;
     while (slots_[i].len != kEmpty) i = (i + 1) & mask_;
     slots_[i] = e;
   }

@@ -23,7 +23,7 @@ struct CsvPrologue {
 // With `header`: reads the first record as names. Without: only skips a UTF-8 BOM.
 // Errors name `uri` (unreadable object, header with a malformed quote).
 Result<CsvPrologue> ReadCsvPrologue(const storage::ObjectReader& reader, bool header,
-                                   char delimiter, char quote, std::string_view uri);
+                                    char delimiter, char quote, std::string_view uri);
 
 // Splits one record (without its line terminator) into unescaped fields; false when its
 // quotes are not well formed.

@@ -18,9 +18,12 @@ Result<MalformedMode> ParseMalformedMode(std::string_view text) {
 
 std::string_view MalformedModeName(MalformedMode mode) {
   switch (mode) {
-    case MalformedMode::kFailFast: return "failfast";
-    case MalformedMode::kDropMalformed: return "dropmalformed";
-    case MalformedMode::kPermissive: return "permissive";
+    case MalformedMode::kFailFast:
+      return "failfast";
+    case MalformedMode::kDropMalformed:
+      return "dropmalformed";
+    case MalformedMode::kPermissive:
+      return "permissive";
   }
   return "?";
 }

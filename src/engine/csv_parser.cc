@@ -5,110 +5,16 @@
 #include <new>
 
 #include "engine/csv_splitter.h"
-#include "engine/csv_value.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#define SLUICE_ALWAYS_INLINE inline __attribute__((always_inline))
+
 namespace sluice::engine {
 
-namespace {
-
-// A value shown in a message is cut here so one bad row cannot flood a log.
-constexpr size_t kMaxShownValue = 60;
-
-#ifdef __SSE2__
-// The first byte at or after p equal to a, b or c. One must exist before the padding ends.
-inline const char* FindAny(const char* p, char a, char b, char c) {
-  const __m128i va = _mm_set1_epi8(a);
-  const __m128i vb = _mm_set1_epi8(b);
-  const __m128i vc = _mm_set1_epi8(c);
-  for (;;) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-                             _mm_cmpeq_epi8(v, vc));
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(m));
-    if (mask != 0) return p + __builtin_ctz(mask);
-    p += 16;
-  }
-}
-
-// The first `quote` at or after p, adding the '\n' bytes passed over to *nl.
-inline const char* FindQuote(const char* p, char quote, int64_t* nl) {
-  const __m128i vq = _mm_set1_epi8(quote);
-  const __m128i vn = _mm_set1_epi8('\n');
-  for (;;) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    unsigned q = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vq)));
-    unsigned n = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, vn)));
-    if (q != 0) {
-      *nl += __builtin_popcount(n & ((q & -q) - 1));
-      return p + __builtin_ctz(q);
-    }
-    *nl += __builtin_popcount(n);
-    p += 16;
-  }
-}
-#else
-inline const char* FindAny(const char* p, char a, char b, char c) {
-  while (*p != a && *p != b && *p != c) ++p;
-  return p;
-}
-
-inline const char* FindQuote(const char* p, char quote, int64_t* nl) {
-  for (; *p != quote; ++p) *nl += (*p == '\n');
-  return p;
-}
-#endif
-
-// Copies a quoted field's content, turning each doubled quote into one.
-size_t Unescape(const char* s, const char* e, char quote, char* out) {
-  char* o = out;
-  while (s < e) {
-    char c = *s++;
-    *o++ = c;
-    if (c == quote) ++s;
-  }
-  return static_cast<size_t>(o - out);
-}
-
-}  // namespace
-
-struct CsvBlockParser::Builder {
-  enum class Kind : uint8_t { kInt64, kDouble, kBool, kPlain, kDict };
-  Kind kind = Kind::kPlain;
-  TypeId type = TypeId::kString;
-  std::shared_ptr<Dictionary> dict;
-  std::unique_ptr<CsvDictCache> cache;
-  std::vector<int64_t> i64;
-  std::vector<double> f64;
-  std::vector<uint8_t> b;
-  std::vector<uint32_t> codes;
-  std::vector<std::string_view> views;
-  std::vector<uint8_t> validity;
-
-  size_t size() const {
-    switch (kind) {
-      case Kind::kInt64: return i64.size();
-      case Kind::kDouble: return f64.size();
-      case Kind::kBool: return b.size();
-      case Kind::kPlain: return views.size();
-      case Kind::kDict: return codes.size();
-    }
-    return 0;
-  }
-  void AddValidity(bool valid) {
-    if (valid) {
-      if (!validity.empty()) validity.push_back(1);
-    } else {
-      if (validity.empty()) validity.assign(size(), 1);
-      validity.push_back(0);
-    }
-  }
-};
-
-// The first problem found in a record; structural problems outrank a value that does not
+// The first problem found in a record. Structural problems outrank a value that does not
 // convert, since they make the field values meaningless.
 struct CsvBlockParser::RowError {
   enum class Kind : uint8_t { kNone, kValue, kQuoteInField, kAfterQuote, kUnterminated };
@@ -125,25 +31,174 @@ struct CsvBlockParser::RowError {
   bool structural() const { return kind >= Kind::kQuoteInField; }
 };
 
+namespace {
+
+// A value shown in a message is cut here so one bad row cannot flood a log.
+constexpr size_t kMaxShownValue = 60;
+
+// Finds the bytes that matter inside a block. Every search stops at the quote written as a
+// sentinel at the block's end, so the loops need no bounds checks; loads may reach 15 bytes
+// past it, inside the padding.
+struct Finder {
+  char delimiter;
+  char quote;
+#ifdef __SSE2__
+  __m128i delimiter_v;
+  __m128i lf_v;
+  __m128i quote_v;
+#endif
+
+  Finder(char d, char q) : delimiter(d), quote(q) {
+#ifdef __SSE2__
+    delimiter_v = _mm_set1_epi8(d);
+    lf_v = _mm_set1_epi8('\n');
+    quote_v = _mm_set1_epi8(q);
+#endif
+  }
+
+  // The first delimiter, '\n' or quote at or after p.
+  SLUICE_ALWAYS_INLINE const char* Special(const char* p) const {
+#ifdef __SSE2__
+    for (;;) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      __m128i m =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, delimiter_v), _mm_cmpeq_epi8(v, lf_v)),
+                       _mm_cmpeq_epi8(v, quote_v));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+      if (mask != 0) return p + __builtin_ctz(mask);
+      p += 16;
+    }
+#else
+    while (*p != delimiter && *p != '\n' && *p != quote) ++p;
+    return p;
+#endif
+  }
+
+  // The first quote at or after p, adding the '\n' bytes passed over to *nl.
+  SLUICE_ALWAYS_INLINE const char* Quote(const char* p, int64_t* nl) const {
+#ifdef __SSE2__
+    for (;;) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      unsigned q = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote_v)));
+      unsigned n = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf_v)));
+      if (q != 0) {
+        *nl += __builtin_popcount(n & ((q & -q) - 1));
+        return p + __builtin_ctz(q);
+      }
+      *nl += __builtin_popcount(n);
+      p += 16;
+    }
+#else
+    for (; *p != quote; ++p) *nl += (*p == '\n');
+    return p;
+#endif
+  }
+};
+
+// Bitmasks of the delimiter and '\n' bytes in 64 bytes, for blocks without quotes.
+struct SeparatorMasks {
+  char delimiter;
+#ifdef __SSE2__
+  __m128i delimiter_v;
+  __m128i lf_v;
+#endif
+
+  explicit SeparatorMasks(char d) : delimiter(d) {
+#ifdef __SSE2__
+    delimiter_v = _mm_set1_epi8(d);
+    lf_v = _mm_set1_epi8('\n');
+#endif
+  }
+
+  // Bit i of the result is set when base[i] is a separator; of *lf when it is '\n'.
+  SLUICE_ALWAYS_INLINE uint64_t Of(const char* base, uint64_t* lf) const {
+#ifdef __SSE2__
+    uint64_t l = 0;
+    uint64_t d = 0;
+    for (int k = 0; k < 4; ++k) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 16 * k));
+      l |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf_v))))
+           << (16 * k);
+      d |= static_cast<uint64_t>(
+               static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, delimiter_v))))
+           << (16 * k);
+    }
+#else
+    uint64_t l = 0;
+    uint64_t d = 0;
+    for (int k = 0; k < 64; ++k) {
+      l |= static_cast<uint64_t>(base[k] == '\n') << k;
+      d |= static_cast<uint64_t>(base[k] == delimiter) << k;
+    }
+#endif
+    *lf = l;
+    return l | d;
+  }
+};
+
+// p is at a quote met inside an unquoted field, or at the end sentinel. A stray quote still
+// opens a quoted stretch: the splitter counts quote parity, and both must agree on where
+// records end. Returns the delimiter or '\n' that ends the field, or `end`.
+[[gnu::noinline]] const char* SkipStrayQuotes(const Finder& find, const char* p, const char* end,
+                                              int64_t* nl, CsvBlockParser::RowError* err,
+                                              int field) {
+  while (p < end) {
+    err->Set(CsvBlockParser::RowError::Kind::kQuoteInField, field);
+    p = find.Quote(p + 1, nl);
+    if (p >= end) {
+      err->Set(CsvBlockParser::RowError::Kind::kUnterminated, field);
+      return end;
+    }
+    p = find.Special(p + 1);
+    if (*p != find.quote) return p;
+  }
+  return end;
+}
+
+// Copies a quoted field's content, turning each doubled quote into one.
+size_t Unescape(const char* s, const char* e, char quote, char* out) {
+  char* o = out;
+  while (s < e) {
+    char c = *s++;
+    *o++ = c;
+    if (c == quote) ++s;
+  }
+  return static_cast<size_t>(o - out);
+}
+
+std::string Reason(const CsvParsePlan& plan, const CsvBlockParser::RowError& err,
+                   int fields_found) {
+  std::string where = err.field < plan.num_fields ? "column " + plan.field_names[err.field]
+                                                  : "field " + std::to_string(err.field + 1);
+  switch (err.kind) {
+    case CsvBlockParser::RowError::Kind::kUnterminated:
+      return where + ": quoted field is not closed";
+    case CsvBlockParser::RowError::Kind::kQuoteInField:
+      return where +
+             ": quote inside an unquoted field (quote the whole field and double the quotes "
+             "inside it)";
+    case CsvBlockParser::RowError::Kind::kAfterQuote:
+      return where + ": unexpected character after a closing quote";
+    case CsvBlockParser::RowError::Kind::kValue: {
+      std::string shown(err.value.substr(0, kMaxShownValue));
+      if (err.value.size() > kMaxShownValue) shown += "...";
+      std::string_view type = TypeName(plan.output_types[plan.output_of_field[err.field]]);
+      return where + ": '" + shown + "' is not " + (type == "int64" ? "an " : "a ") +
+             std::string(type);
+    }
+    case CsvBlockParser::RowError::Kind::kNone:
+      break;
+  }
+  return "expected " + std::to_string(plan.num_fields) + " fields, found " +
+         std::to_string(fields_found);
+}
+
+}  // namespace
+
 CsvBlockParser::CsvBlockParser(const CsvParsePlan& plan) : plan_(plan) {
   for (size_t o = 0; o < plan.output_types.size(); ++o) {
-    auto b = std::make_unique<Builder>();
-    b->type = plan.output_types[o];
-    switch (b->type) {
-      case TypeId::kInt64: b->kind = Builder::Kind::kInt64; break;
-      case TypeId::kDouble: b->kind = Builder::Kind::kDouble; break;
-      case TypeId::kBool: b->kind = Builder::Kind::kBool; break;
-      case TypeId::kString:
-        b->dict = plan.output_dicts[o];
-        if (b->dict) {
-          b->kind = Builder::Kind::kDict;
-          b->cache = std::make_unique<CsvDictCache>(b->dict.get());
-        } else {
-          b->kind = Builder::Kind::kPlain;
-          has_plain_ = true;
-        }
-        break;
-    }
+    auto b = std::make_unique<CsvColumnBuilder>(plan.output_types[o], plan.output_dicts[o]);
+    has_plain_ |= b->kind() == CsvColumnBuilder::Kind::kPlain;
     builders_.push_back(std::move(b));
   }
   field_builder_.assign(plan.num_fields, nullptr);
@@ -158,66 +213,34 @@ CsvBlockParser::~CsvBlockParser() { std::free(arena_); }
 void CsvBlockParser::StartBlock(int64_t size) {
   // Reserve from the previous block's row density so vectors neither regrow nor idle.
   size_t rows = rows_per_byte_ > 0 ? static_cast<size_t>(size * rows_per_byte_ * 1.05) + 16 : 0;
-  for (auto& b : builders_) {
-    switch (b->kind) {
-      case Builder::Kind::kInt64: b->i64.reserve(rows); break;
-      case Builder::Kind::kDouble: b->f64.reserve(rows); break;
-      case Builder::Kind::kBool: b->b.reserve(rows); break;
-      case Builder::Kind::kPlain: b->views.reserve(rows); break;
-      case Builder::Kind::kDict: b->codes.reserve(rows); break;
-    }
-  }
+  for (auto& b : builders_) b->Reserve(rows);
   std::free(arena_);
   arena_ = nullptr;
   if (has_plain_) {
-    // Field contents never exceed the block, so the arena never has to move while parsing.
-    arena_ = static_cast<char*>(std::malloc(size + 1));
+    // Field contents never exceed the block, so the arena never moves while parsing.
+    arena_ = static_cast<char*>(std::malloc(size + kCsvArenaPadding));
     if (!arena_) throw std::bad_alloc();
   }
   arena_pos_ = arena_;
 }
 
-const char* CsvBlockParser::ScanUnquoted(const char* p, int64_t* nl, RowError* err,
-                                         int field) const {
-  const char q = plan_.quote;
-  for (;;) {
-    p = FindAny(p, plan_.delimiter, '\n', q);
-    if (*p != q || p >= end_) return p;
-    // A stray quote still opens a quoted stretch: the splitter counts quote parity too,
-    // and both must agree on where records end.
-    err->Set(RowError::Kind::kQuoteInField, field);
-    p = FindQuote(p + 1, q, nl);
-    if (p >= end_) {
-      err->Set(RowError::Kind::kUnterminated, field);
-      return end_;
-    }
-    ++p;
-  }
-}
-
-bool CsvBlockParser::Emit(Builder* b, const char* s, const char* e, bool quoted,
-                          bool escaped) {
+SLUICE_ALWAYS_INLINE bool CsvBlockParser::Emit(CsvColumnBuilder* b, const char* s, const char* e,
+                                               bool quoted, bool escaped) {
   size_t n = static_cast<size_t>(e - s);
-  switch (b->kind) {
-    case Builder::Kind::kDict: {
+  switch (b->kind()) {
+    case CsvColumnBuilder::Kind::kDict:
       if (n == 0 && !quoted) {
-        b->AddValidity(false);
-        b->codes.push_back(0);
-        return true;
-      }
-      if (escaped) {
+        b->AppendNull();
+      } else if (!escaped) {
+        b->AppendCode(s, n);
+      } else {
         if (scratch_.size() < n + 8) scratch_.resize(n + 8);
-        n = Unescape(s, e, plan_.quote, scratch_.data());
-        s = scratch_.data();
+        b->AppendCode(scratch_.data(), Unescape(s, e, plan_.quote, scratch_.data()));
       }
-      b->AddValidity(true);
-      b->codes.push_back(b->cache->Intern(s, n));
       return true;
-    }
-    case Builder::Kind::kPlain: {
+    case CsvColumnBuilder::Kind::kPlain:
       if (n == 0 && !quoted) {
-        b->AddValidity(false);
-        b->views.emplace_back();
+        b->AppendNull();
         return true;
       }
       if (escaped) {
@@ -225,105 +248,127 @@ bool CsvBlockParser::Emit(Builder* b, const char* s, const char* e, bool quoted,
       } else {
         std::memcpy(arena_pos_, s, n);
       }
-      b->AddValidity(true);
-      b->views.emplace_back(arena_pos_, n);
+      b->AppendView(arena_pos_, n);
       arena_pos_ += n;
       return true;
-    }
-    default: break;
+    default:
+      return EmitTyped(b, s, e, escaped);
   }
-  // Typed columns: an empty field, quoted or not, is NULL.
-  if (n == 0) {
-    b->AddValidity(false);
-    switch (b->kind) {
-      case Builder::Kind::kInt64: b->i64.push_back(0); break;
-      case Builder::Kind::kDouble: b->f64.push_back(0); break;
-      default: b->b.push_back(0); break;
-    }
+}
+
+bool CsvBlockParser::EmitTyped(CsvColumnBuilder* b, const char* s, const char* e, bool escaped) {
+  // An empty field, quoted or not, is NULL in a typed column.
+  if (s == e) {
+    b->AppendNull();
     return true;
   }
-  std::string_view text(s, n);
-  std::string unescaped;
-  if (escaped) {
-    unescaped.resize(n);
-    unescaped.resize(Unescape(s, e, plan_.quote, unescaped.data()));
-    text = unescaped;
-  }
-  bool ok = false;
-  switch (b->kind) {
-    case Builder::Kind::kInt64: {
-      int64_t v = 0;
-      ok = ParseCsvInt64(text, &v);
-      if (ok) b->i64.push_back(v);
-      break;
-    }
-    case Builder::Kind::kDouble: {
-      double v = 0;
-      ok = ParseCsvDouble(text, &v);
-      if (ok) b->f64.push_back(v);
-      break;
-    }
-    default: {
-      uint8_t v = 0;
-      ok = ParseCsvBool(text, &v);
-      if (ok) b->b.push_back(v);
-      break;
-    }
-  }
-  if (ok) b->AddValidity(true);
-  return ok;
+  if (!escaped) return b->AppendParsed(std::string_view(s, e - s));
+  std::string unescaped(e - s, '\0');
+  unescaped.resize(Unescape(s, e, plan_.quote, unescaped.data()));
+  return b->AppendParsed(unescaped);
 }
 
 void CsvBlockParser::Rollback(int64_t rows, char* arena_mark) {
-  size_t n = static_cast<size_t>(rows);
-  for (auto& b : builders_) {
-    switch (b->kind) {
-      case Builder::Kind::kInt64: b->i64.resize(std::min(b->i64.size(), n)); break;
-      case Builder::Kind::kDouble: b->f64.resize(std::min(b->f64.size(), n)); break;
-      case Builder::Kind::kBool: b->b.resize(std::min(b->b.size(), n)); break;
-      case Builder::Kind::kPlain: b->views.resize(std::min(b->views.size(), n)); break;
-      case Builder::Kind::kDict: b->codes.resize(std::min(b->codes.size(), n)); break;
-    }
-    if (b->validity.size() > n) b->validity.resize(n);
-  }
+  for (auto& b : builders_) b->Truncate(static_cast<size_t>(rows));
   arena_pos_ = arena_mark;
 }
 
-std::string CsvBlockParser::Reason(const RowError& err, int fields_found) const {
-  std::string where = err.field < plan_.num_fields
-                          ? "column " + plan_.field_names[err.field]
-                          : "field " + std::to_string(err.field + 1);
-  switch (err.kind) {
-    case RowError::Kind::kUnterminated: return where + ": quoted field is not closed";
-    case RowError::Kind::kQuoteInField:
-      return where + ": quote inside an unquoted field (quote the whole field and double the "
-                     "quotes inside it)";
-    case RowError::Kind::kAfterQuote:
-      return where + ": unexpected character after a closing quote";
-    case RowError::Kind::kValue: {
-      std::string shown(err.value.substr(0, kMaxShownValue));
-      if (err.value.size() > kMaxShownValue) shown += "...";
-      std::string_view type = TypeName(plan_.output_types[plan_.output_of_field[err.field]]);
-      return where + ": '" + shown + "' is not " + (type == "int64" ? "an " : "a ") +
-             std::string(type);
-    }
-    case RowError::Kind::kNone: break;
+bool CsvBlockParser::Reject(const Record& rec, const char* rec_end, const RowError& err, int found,
+                            int64_t rows, CsvParsedBlock* out) {
+  Rollback(rows, rec.arena_mark);
+  ++out->malformed;
+  if (plan_.mode == MalformedMode::kDropMalformed) return false;
+  RowError reason = err;
+  if (!err.structural() && found != plan_.num_fields) reason.kind = RowError::Kind::kNone;
+  while (rec_end > rec.start && (rec_end[-1] == '\n' || rec_end[-1] == '\r')) --rec_end;
+  RejectedRow row{rec.nl, Reason(plan_, reason, found), std::string(rec.start, rec_end)};
+  if (plan_.mode == MalformedMode::kFailFast) {
+    out->failed = true;
+    out->failure = std::move(row);
+    return true;
   }
-  return "expected " + std::to_string(plan_.num_fields) + " fields, found " +
-         std::to_string(fields_found);
+  out->rejects.push_back(std::move(row));
+  return false;
 }
 
-CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size) {
+CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size, bool has_quotes) {
   CsvParsedBlock out;
   StartBlock(size);
   char* const end = data + size;
-  end_ = end;
-  // Sentinels: every quote search stops at `end`; the rest keeps word loads defined.
+  // Sentinels: a quote stops every search at the end; the zeros keep loads defined.
   end[0] = plan_.quote;
   std::memset(end + 1, 0, kCsvPadding - 1);
+  bool whole_records = size == 0 || data[size - 1] == '\n';
+  int64_t rows =
+      has_quotes || !whole_records ? ParseQuoted(data, end, &out) : ParseQuoteFree(data, end, &out);
+  if (size > 0 && rows > 0) rows_per_byte_ = static_cast<double>(rows) / size;
+  out.chunk = FinishChunk(out.failed ? 0 : rows);
+  return out;
+}
+
+int64_t CsvBlockParser::ParseQuoteFree(const char* data, const char* end, CsvParsedBlock* out) {
+  const SeparatorMasks masks(plan_.delimiter);
+  const int num_fields = plan_.num_fields;
+  CsvColumnBuilder* const* field_builder = field_builder_.data();
+  int64_t nl = 0;
+  int64_t rows = 0;
+  Record rec{data, 0, arena_pos_};
+  RowError err;
+  const char* pos = data;  // start of the current field
+  int field = 0;
+  // Walking a bitmask of separators keeps the next field's position off the critical path
+  // of loads and compares that a byte-by-byte search puts it on.
+  for (const char* base = data; base < end; base += 64) {
+    uint64_t lf;
+    uint64_t sep = masks.Of(base, &lf);
+    while (sep != 0) {
+      const int i = __builtin_ctzll(sep);
+      sep &= sep - 1;
+      const char* e = base + i;
+      if (((lf >> i) & 1) == 0) {
+        if (field < num_fields && field_builder[field] != nullptr &&
+            err.kind == RowError::Kind::kNone &&
+            !Emit(field_builder[field], pos, e, false, false)) {
+          err.Set(RowError::Kind::kValue, field, std::string_view(pos, e - pos));
+        }
+        ++field;
+        pos = e + 1;
+        continue;
+      }
+      const char* fe = e > pos && e[-1] == '\r' ? e - 1 : e;
+      if (field == 0 && fe == pos) {  // a blank line is no record
+        ++nl;
+        pos = e + 1;
+        rec = Record{pos, nl, arena_pos_};
+        continue;
+      }
+      if (field < num_fields && field_builder[field] != nullptr &&
+          err.kind == RowError::Kind::kNone && !Emit(field_builder[field], pos, fe, false, false)) {
+        err.Set(RowError::Kind::kValue, field, std::string_view(pos, fe - pos));
+      }
+      if (__builtin_expect(err.kind == RowError::Kind::kNone && field + 1 == num_fields, 1)) {
+        ++rows;
+      } else if (Reject(rec, e, err, field + 1, rows, out)) {
+        out->newlines = nl;
+        return rows;
+      }
+      ++nl;
+      field = 0;
+      err = RowError();
+      pos = e + 1;
+      rec = Record{pos, nl, arena_pos_};
+    }
+  }
+  out->newlines = nl;
+  return rows;
+}
+
+int64_t CsvBlockParser::ParseQuoted(const char* data, const char* end, CsvParsedBlock* out) {
+  const Finder find(plan_.delimiter, plan_.quote);
   const char q = plan_.quote;
   const char delim = plan_.delimiter;
   const int num_fields = plan_.num_fields;
+  CsvColumnBuilder* const* field_builder = field_builder_.data();
 
   const char* p = data;
   int64_t nl = 0;
@@ -340,9 +385,7 @@ CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size) {
       ++nl;
       continue;
     }
-    const char* rec = p;
-    const int64_t rec_nl = nl;
-    char* arena_mark = arena_pos_;
+    const Record rec{p, nl, arena_pos_};
     RowError err;
     int field = 0;
     for (;;) {
@@ -350,11 +393,17 @@ CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size) {
       const char* e;
       bool quoted = false;
       bool escaped = false;
-      if (*p == q) {
+      if (*p != q) {
+        s = p;
+        p = find.Special(p);
+        if (__builtin_expect(*p == q, 0)) p = SkipStrayQuotes(find, p, end, &nl, &err, field);
+        e = p;
+        if (*p == '\n' && e > s && e[-1] == '\r') --e;
+      } else {
         quoted = true;
         s = ++p;
         for (;;) {
-          p = FindQuote(p, q, &nl);
+          p = find.Quote(p, &nl);
           if (p + 1 < end && p[1] == q) {
             escaped = true;
             p += 2;
@@ -367,25 +416,20 @@ CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size) {
           e = p = end;
         } else {
           e = p++;
-          if (p < end && *p == '\r' && p[1] == '\n') {
+          if (*p == '\r' && p[1] == '\n') {
             ++p;
-          } else if (p < end && *p != delim && *p != '\n') {
+          } else if (*p != delim && *p != '\n' && p < end) {
             err.Set(RowError::Kind::kAfterQuote, field);
-            p = ScanUnquoted(p, &nl, &err, field);
+            p = find.Special(p);
+            if (*p == q) p = SkipStrayQuotes(find, p, end, &nl, &err, field);
           }
         }
-      } else {
-        s = p;
-        p = ScanUnquoted(p, &nl, &err, field);
-        e = p;
-        if (p < end && *p == '\n' && e > s && e[-1] == '\r') --e;
       }
-      if (field < num_fields && field_builder_[field] != nullptr &&
-          err.kind == RowError::Kind::kNone &&
-          !Emit(field_builder_[field], s, e, quoted, escaped)) {
+      if (field < num_fields && field_builder[field] != nullptr &&
+          err.kind == RowError::Kind::kNone && !Emit(field_builder[field], s, e, quoted, escaped)) {
         err.Set(RowError::Kind::kValue, field, std::string_view(s, e - s));
       }
-      if (p < end && *p == delim) {
+      if (*p == delim && p < end) {
         ++p;
         ++field;
         continue;
@@ -397,53 +441,29 @@ CsvParsedBlock CsvBlockParser::Parse(char* data, int64_t size) {
       ++p;  // the '\n'
       ++nl;
     }
-    const int found = field + 1;
-    if (err.kind == RowError::Kind::kNone && found == num_fields) {
+    if (__builtin_expect(err.kind == RowError::Kind::kNone && field + 1 == num_fields, 1)) {
       ++rows;
-      continue;
-    }
-    Rollback(rows, arena_mark);
-    ++out.malformed;
-    if (plan_.mode == MalformedMode::kDropMalformed) continue;
-    RowError reason = err;
-    if (!err.structural() && found != num_fields) reason.kind = RowError::Kind::kNone;
-    while (rec_end > rec && (rec_end[-1] == '\n' || rec_end[-1] == '\r')) --rec_end;
-    RejectedRow row{rec_nl, Reason(reason, found), std::string(rec, rec_end)};
-    if (plan_.mode == MalformedMode::kFailFast) {
-      out.failed = true;
-      out.failure = std::move(row);
+    } else if (Reject(rec, rec_end, err, field + 1, rows, out)) {
       break;
     }
-    out.rejects.push_back(std::move(row));
   }
-  out.newlines = nl;
-  if (size > 0 && rows > 0) rows_per_byte_ = static_cast<double>(rows) / size;
-  out.chunk = FinishChunk(out.failed ? 0 : rows);
-  return out;
+  out->newlines = nl;
+  return rows;
 }
 
 Chunk CsvBlockParser::FinishChunk(int64_t rows) {
-  Rollback(rows, rows == 0 ? arena_ : arena_pos_);
+  if (rows == 0) arena_pos_ = arena_;
   std::shared_ptr<const void> arena;
-  size_t used = static_cast<size_t>(arena_pos_ - arena_);
-  if (used > 0) {
+  if (arena_ != nullptr && rows > 0) {
+    size_t used = static_cast<size_t>(arena_pos_ - arena_);
     const uintptr_t old = reinterpret_cast<uintptr_t>(arena_);
-    char* shrunk = static_cast<char*>(std::realloc(arena_, used));
+    char* shrunk = static_cast<char*>(std::realloc(arena_, used + kCsvArenaPadding));
     if (shrunk) arena_ = shrunk;
     if (reinterpret_cast<uintptr_t>(arena_) != old) {
-      // Rare: realloc moved the bytes; views are rebased by their offsets.
-      for (auto& b : builders_) {
-        if (b->kind != Builder::Kind::kPlain) continue;
-        for (auto& v : b->views) {
-          if (v.data() == nullptr) continue;
-          uintptr_t offset = reinterpret_cast<uintptr_t>(v.data()) - old;
-          v = std::string_view(arena_ + offset, v.size());
-        }
-      }
+      for (auto& b : builders_) b->Rebase(old, arena_);  // rare: realloc moved the bytes
     }
-    arena = std::shared_ptr<const void>(arena_, [](const void* p) {
-      std::free(const_cast<void*>(p));
-    });
+    arena =
+        std::shared_ptr<const void>(arena_, [](const void* p) { std::free(const_cast<void*>(p)); });
     arena_ = nullptr;
   }
   std::free(arena_);
@@ -451,32 +471,7 @@ Chunk CsvBlockParser::FinishChunk(int64_t rows) {
 
   Chunk chunk;
   chunk.num_rows = rows;
-  for (auto& b : builders_) {
-    auto col = std::make_shared<Column>();
-    col->type = b->type;
-    col->length = rows;
-    col->validity = std::move(b->validity);
-    b->validity.clear();
-    switch (b->kind) {
-      case Builder::Kind::kInt64: col->i64 = std::move(b->i64); break;
-      case Builder::Kind::kDouble: col->f64 = std::move(b->f64); break;
-      case Builder::Kind::kBool: col->b = std::move(b->b); break;
-      case Builder::Kind::kDict:
-        col->dict = b->dict;
-        col->codes = std::move(b->codes);
-        break;
-      case Builder::Kind::kPlain:
-        col->views = std::move(b->views);
-        if (arena) col->KeepAlive(arena);
-        break;
-    }
-    b->i64.clear();
-    b->f64.clear();
-    b->b.clear();
-    b->codes.clear();
-    b->views.clear();
-    chunk.columns.push_back(std::move(col));
-  }
+  for (auto& b : builders_) chunk.columns.push_back(b->Finish(rows, arena));
   return chunk;
 }
 

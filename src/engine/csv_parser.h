@@ -9,11 +9,15 @@
 #include <vector>
 
 #include "engine/column.h"
-#include "engine/csv_dict_cache.h"
+#include "engine/csv_column_builder.h"
 #include "engine/csv_options.h"
 #include "engine/csv_reader.h"
 
 namespace sluice::engine {
+
+// Plain string columns of a parsed block point into an arena with this many readable bytes
+// after its last string, so CsvDictCache can read any of them.
+inline constexpr size_t kCsvArenaPadding = 8;
 
 // What to do with each field of a record; shared by every block of one scan.
 struct CsvParsePlan {
@@ -30,7 +34,7 @@ struct CsvParsePlan {
 
 struct CsvParsedBlock {
   Chunk chunk;
-  int64_t newlines = 0;   // '\n' bytes in the block, for physical line numbers
+  int64_t newlines = 0;  // '\n' bytes in the block, for physical line numbers
   int64_t malformed = 0;
   // PERMISSIVE: rejected records; `line` counts the '\n' in the block before the record.
   std::vector<RejectedRow> rejects;
@@ -48,30 +52,40 @@ class CsvBlockParser {
   CsvBlockParser& operator=(const CsvBlockParser&) = delete;
 
   // Parses data[0, size), which holds whole records starting outside quotes. The
-  // kCsvPadding bytes after the data are scratch the parser overwrites.
-  CsvParsedBlock Parse(char* data, int64_t size);
+  // kCsvPadding bytes after the data are scratch the parser overwrites. `has_quotes` false
+  // promises that the data holds no quote character, which allows a faster path.
+  CsvParsedBlock Parse(char* data, int64_t size, bool has_quotes = true);
+
+  struct RowError;  // what went wrong in a record; defined in the .cc
 
  private:
-  struct Builder;
-  struct RowError;
+  // Where the record being parsed started: what a reject reports and a rollback restores.
+  struct Record {
+    const char* start;
+    int64_t nl;
+    char* arena_mark;
+  };
 
+  int64_t ParseQuoteFree(const char* data, const char* end, CsvParsedBlock* out);
+  int64_t ParseQuoted(const char* data, const char* end, CsvParsedBlock* out);
+  // Drops a malformed record as the mode says; true when parsing must stop (FAILFAST).
+  bool Reject(const Record& rec, const char* rec_end, const RowError& err, int found, int64_t rows,
+              CsvParsedBlock* out);
   void StartBlock(int64_t size);
-  const char* ScanUnquoted(const char* p, int64_t* nl, RowError* err, int field) const;
-  bool Emit(Builder* b, const char* s, const char* e, bool quoted, bool escaped);
+  bool Emit(CsvColumnBuilder* b, const char* s, const char* e, bool quoted, bool escaped);
+  bool EmitTyped(CsvColumnBuilder* b, const char* s, const char* e, bool escaped);
   void Rollback(int64_t rows, char* arena_mark);
-  std::string Reason(const RowError& err, int fields_found) const;
   Chunk FinishChunk(int64_t rows);
 
   const CsvParsePlan& plan_;
-  std::vector<std::unique_ptr<Builder>> builders_;  // per output column
-  std::vector<Builder*> field_builder_;             // per field: its builder, or null
+  std::vector<std::unique_ptr<CsvColumnBuilder>> builders_;  // per output column
+  std::vector<CsvColumnBuilder*> field_builder_;             // per field: its builder, or null
   bool has_plain_ = false;
   double rows_per_byte_ = 0;
   // Bytes of the plain string columns of the current block, shrunk to fit at its end.
   char* arena_ = nullptr;
   char* arena_pos_ = nullptr;
   std::vector<char> scratch_;  // an unescaped dictionary string
-  const char* end_ = nullptr;
 };
 
 }  // namespace sluice::engine

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <unordered_set>
 
 #include "common/thread_pool.h"
 
@@ -10,28 +9,25 @@ namespace sluice::engine {
 
 namespace {
 
-// Whether the sampled values of a plain string column repeat enough to pay for a dictionary.
-bool Repeats(const Column& col) {
-  const int64_t limit = std::min(col.length / kDictionaryRatio, kMaxDictionarySample);
-  std::unordered_set<std::string_view> distinct;
+// Encodes a sampled plain string column with a new dictionary, or returns null when its
+// values do not repeat enough for a dictionary to pay.
+std::shared_ptr<Column> EncodeIfRepeating(const Column& col) {
+  const uint32_t limit =
+      static_cast<uint32_t>(std::min(col.length / kDictionaryRatio, kMaxDictionarySample));
+  if (limit == 0) return nullptr;
+  auto dict = std::make_shared<Dictionary>();
+  CsvDictCache cache(dict.get());  // the views carry kCsvArenaPadding readable bytes
+  std::vector<uint32_t> codes(col.length, 0);
   for (int64_t i = 0; i < col.length; ++i) {
     if (!col.IsValid(i)) continue;
-    distinct.insert(col.views[i]);
-    if (static_cast<int64_t>(distinct.size()) >= limit) return false;
+    codes[i] = cache.Intern(col.views[i].data(), col.views[i].size());
+    if (dict->size() >= limit) return nullptr;
   }
-  return true;
-}
-
-std::shared_ptr<Column> Encode(const Column& col, std::shared_ptr<Dictionary> dict) {
   auto out = std::make_shared<Column>();
   out->type = TypeId::kString;
   out->length = col.length;
   out->validity = col.validity;
-  out->codes.resize(col.length);
-  DictionaryCache cache(dict.get());
-  for (int64_t i = 0; i < col.length; ++i) {
-    if (col.IsValid(i)) out->codes[i] = cache.Intern(col.views[i]);
-  }
+  out->codes = std::move(codes);
   out->dict = std::move(dict);
   return out;
 }
@@ -44,10 +40,10 @@ CsvScanRun::CsvScanRun(CsvScanSource source, CsvParsePlan plan)
 void CsvScanRun::DecideDictionaries(Chunk* sample) {
   for (size_t o = 0; o < plan_.output_types.size(); ++o) {
     if (plan_.output_types[o] != TypeId::kString || plan_.output_dicts[o]) continue;
-    const Column& col = *sample->columns[o];
-    if (col.length == 0 || !Repeats(col)) continue;
-    plan_.output_dicts[o] = std::make_shared<Dictionary>();
-    sample->columns[o] = Encode(col, plan_.output_dicts[o]);
+    auto encoded = EncodeIfRepeating(*sample->columns[o]);
+    if (!encoded) continue;
+    plan_.output_dicts[o] = encoded->dict;
+    sample->columns[o] = std::move(encoded);
   }
 }
 
@@ -105,7 +101,7 @@ Status CsvScanRun::Worker(const Consumer& consume, ProgressBar* progress) {
         }
         if (!*next) return Status::OK();
       }
-      CsvParsedBlock parsed = parser.Parse(block.data.get(), block.size);
+      CsvParsedBlock parsed = parser.Parse(block.data.get(), block.size, block.has_quotes);
       const int64_t index = block.index;
       const int64_t file_bytes = block.file_bytes;
       {
@@ -132,7 +128,8 @@ Status CsvScanRun::Run(const Consumer& consume, ProgressBar* progress, int threa
     auto any = splitter.Next(&first);
     if (!any.ok()) return any.status().WithContext(source_.uri);
     if (*any) {
-      CsvParsedBlock parsed = CsvBlockParser(plan_).Parse(first.data.get(), first.size);
+      CsvParsedBlock parsed =
+          CsvBlockParser(plan_).Parse(first.data.get(), first.size, first.has_quotes);
       if (!parsed.failed) DecideDictionaries(&parsed.chunk);
       const int64_t file_bytes = first.file_bytes;
       splitter.Recycle(std::move(first));

@@ -19,10 +19,10 @@ namespace sluice::engine {
 
 struct CsvScanSource {
   const storage::ObjectReader* reader = nullptr;
-  std::string uri;              // for messages
-  int64_t data_start = 0;       // offset of the first data record
-  int64_t size = 0;             // bytes of the object
-  int64_t lines_before = 0;     // '\n' bytes before data_start
+  std::string uri;           // for messages
+  int64_t data_start = 0;    // offset of the first data record
+  int64_t size = 0;          // bytes of the object
+  int64_t lines_before = 0;  // '\n' bytes before data_start
   int64_t block_bytes = 4 << 20;
 };
 
@@ -59,7 +59,7 @@ class CsvScanRun {
 
   std::mutex mu_;  // guards everything below, and the splitter
   bool stop_ = false;
-  Status error_;   // the first error that is not a malformed row
+  Status error_;               // the first error that is not a malformed row
   int64_t failed_block_ = -1;  // FAILFAST: the earliest block holding a malformed row
   RejectedRow failure_;
   std::vector<int64_t> newlines_;                  // per block

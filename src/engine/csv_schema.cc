@@ -39,10 +39,10 @@ Status MatchSchema(const std::vector<Field>& header, const std::vector<Field>& s
     if (i < header.size() && i < schema.size() && header[i].name == schema[i].name) continue;
     std::string found = i < header.size() ? "'" + header[i].name + "'" : "nothing";
     std::string expected = i < schema.size() ? "'" + schema[i].name + "'" : "no column";
-    return Status::InvalidArgument(std::string(uri) + ": header does not match the schema: column " +
-                                   std::to_string(i + 1) + " is " + found + " in the header but " +
-                                   expected + " in the schema (header: " + NameList(header) +
-                                   "; schema: " + NameList(schema) + ")");
+    return Status::InvalidArgument(
+        std::string(uri) + ": header does not match the schema: column " + std::to_string(i + 1) +
+        " is " + found + " in the header but " + expected +
+        " in the schema (header: " + NameList(header) + "; schema: " + NameList(schema) + ")");
   }
   return Status::OK();
 }

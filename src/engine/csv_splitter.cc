@@ -29,7 +29,7 @@ void CsvSplitter::Reserve(CsvBlock* block, int64_t bytes) {
   block->capacity = capacity;
 }
 
-Status CsvSplitter::ReadMore(CsvBlock* block, int64_t want, int* parity) {
+Status CsvSplitter::ReadMore(CsvBlock* block, int64_t want, int64_t* quotes) {
   int64_t n = std::min(want, end_ - pos_);
   Reserve(block, block->size + n + 1);  // +1: room for a final '\n'
   char* out = block->data.get() + block->size;
@@ -46,7 +46,7 @@ Status CsvSplitter::ReadMore(CsvBlock* block, int64_t want, int* parity) {
   const char* p = out;
   const char* stop = out + n;
   while ((p = static_cast<const char*>(std::memchr(p, quote_, stop - p))) != nullptr) {
-    *parity ^= 1;
+    ++*quotes;
     ++p;
   }
   block->size += n;
@@ -78,16 +78,16 @@ Result<bool> CsvSplitter::Next(CsvBlock* block) {
   std::memcpy(block->data.get(), carry_.data(), carry_.size());
   block->size = static_cast<int64_t>(carry_.size());
   block->offset = pos_ - block->size;
-  int parity = 0;
-  for (char c : carry_) parity ^= (c == quote_);
+  int64_t quotes = 0;
+  for (char c : carry_) quotes += (c == quote_);
   carry_.clear();
 
   int64_t scanned = 0;  // data[0, scanned) holds no record end
   for (;;) {
     // A record longer than a block grows the buffer geometrically, so rescans stay linear.
-    RETURN_NOT_OK(ReadMore(block, std::max(block_bytes_, block->size), &parity));
+    RETURN_NOT_OK(ReadMore(block, std::max(block_bytes_, block->size), &quotes));
     if (pos_ >= end_) break;
-    int64_t cut = LastRecordEnd(*block, scanned, parity);
+    int64_t cut = LastRecordEnd(*block, scanned, static_cast<int>(quotes & 1));
     if (cut >= 0) {
       carry_.assign(block->data.get() + cut + 1, block->size - cut - 1);
       block->size = cut + 1;
@@ -96,10 +96,10 @@ Result<bool> CsvSplitter::Next(CsvBlock* block) {
     scanned = block->size;
   }
   block->file_bytes = block->size;
+  block->has_quotes = quotes > 0;  // counted before the cut, so it may err towards true
   if (block->size > 0 && block->data[block->size - 1] != '\n') block->data[block->size++] = '\n';
   block->index = next_index_++;
   return true;
 }
 
 }  // namespace sluice::engine
-

@@ -17,10 +17,11 @@ namespace sluice::engine {
 inline constexpr int64_t kCsvPadding = 64;
 
 struct CsvBlock {
-  int64_t index = 0;         // position in file order, from 0
-  int64_t offset = 0;        // file offset of data[0]
-  int64_t file_bytes = 0;    // bytes of the file this block covers
-  int64_t size = 0;          // bytes of data; ends with '\n' unless the file ends in a quote
+  int64_t index = 0;             // position in file order, from 0
+  int64_t offset = 0;            // file offset of data[0]
+  int64_t file_bytes = 0;        // bytes of the file this block covers
+  int64_t size = 0;              // bytes of data; ends with '\n' unless the file ends in a quote
+  bool has_quotes = true;        // false only when the data holds no quote character
   std::unique_ptr<char[]> data;  // capacity + kCsvPadding bytes
   int64_t capacity = 0;
 };
@@ -28,8 +29,8 @@ struct CsvBlock {
 class CsvSplitter {
  public:
   // Splits bytes [start, end) of `reader` into blocks of about `block_bytes`.
-  CsvSplitter(const storage::ObjectReader* reader, int64_t start, int64_t end,
-              int64_t block_bytes, char quote);
+  CsvSplitter(const storage::ObjectReader* reader, int64_t start, int64_t end, int64_t block_bytes,
+              char quote);
 
   // The next block into `block` (reusing a recycled buffer when there is one); false at the
   // end of the data.
@@ -41,7 +42,8 @@ class CsvSplitter {
 
  private:
   void Reserve(CsvBlock* block, int64_t bytes);
-  Status ReadMore(CsvBlock* block, int64_t want, int* parity);
+  // Appends up to `want` bytes, adding the quotes among them to *quotes.
+  Status ReadMore(CsvBlock* block, int64_t want, int64_t* quotes);
   // Position of the last '\n' outside quotes in data[from, size), or -1. `parity` is the
   // quote parity at the end of the data.
   int64_t LastRecordEnd(const CsvBlock& block, int64_t from, int parity) const;

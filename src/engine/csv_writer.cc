@@ -38,17 +38,24 @@ void AppendInt64(int64_t v, std::string* out) {
   out->append(buf, end);
 }
 
-void AppendCell(const Column& col, int64_t row, const CsvWriteOptions& options,
-                std::string* out) {
+void AppendCell(const Column& col, int64_t row, const CsvWriteOptions& options, std::string* out) {
   if (!col.IsValid(row)) {
     out->append(options.null_value);
     return;
   }
   switch (col.type) {
-    case TypeId::kInt64: AppendInt64(col.i64[row], out); break;
-    case TypeId::kDouble: AppendDouble(col.f64[row], out); break;
-    case TypeId::kBool: out->append(col.b[row] ? "true" : "false"); break;
-    case TypeId::kString: AppendField(col.StringAt(row), options.delimiter, out); break;
+    case TypeId::kInt64:
+      AppendInt64(col.i64[row], out);
+      break;
+    case TypeId::kDouble:
+      AppendDouble(col.f64[row], out);
+      break;
+    case TypeId::kBool:
+      out->append(col.b[row] ? "true" : "false");
+      break;
+    case TypeId::kString:
+      AppendField(col.StringAt(row), options.delimiter, out);
+      break;
   }
 }
 

@@ -36,7 +36,7 @@ uint32_t Dictionary::Intern(std::string_view s) {
     arena_pos_ = arena_.back().get();
     arena_left_ = n;
   }
-  std::memcpy(arena_pos_, s.data(), s.size());
+  if (!s.empty()) std::memcpy(arena_pos_, s.data(), s.size());  // arena may still be null
   std::string_view stored(arena_pos_, s.size());
   arena_pos_ += s.size();
   arena_left_ -= s.size();
