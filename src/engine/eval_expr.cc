@@ -348,12 +348,21 @@ std::shared_ptr<Column> StringFn(ScalarFn fn, const std::vector<ColumnPtr>& args
         if (b != std::string_view::npos) tmp.assign(s.substr(b, e - b + 1));
         break;
       }
-      default: {  // kSubstr: 1-based start (negative counts from the end), optional length
-        int64_t len = static_cast<int64_t>(s.size());
-        int64_t start = args[1]->i64[i];
-        int64_t from = start > 0 ? start - 1 : (start < 0 ? std::max<int64_t>(0, len + start) : 0);
-        int64_t count = args.size() > 2 ? std::max<int64_t>(0, args[2]->i64[i]) : len;
-        if (from < len) tmp.assign(s.substr(from, std::min(count, len - from)));
+      default: {  // kSubstr, as Spark: 1-based start over code points, negative from the end
+        std::vector<size_t> starts;  // byte offset of each code point, then the end
+        for (size_t b = 0; b < s.size(); ++b) {
+          if ((static_cast<unsigned char>(s[b]) & 0xC0) != 0x80) starts.push_back(b);
+        }
+        int64_t chars = static_cast<int64_t>(starts.size());
+        starts.push_back(s.size());
+        int64_t pos = args[1]->i64[i];
+        int64_t from = pos > 0 ? pos - 1 : (pos < 0 ? chars + pos : 0);
+        // The end is taken before the start is clamped, so a start before the beginning
+        // eats into the length (Spark's substringSQL).
+        int64_t to = args.size() > 2 ? from + args[2]->i64[i] : chars;
+        from = std::max<int64_t>(from, 0);
+        to = std::min(to, chars);
+        if (from < to) tmp.assign(s.substr(starts[from], starts[to] - starts[from]));
         break;
       }
     }

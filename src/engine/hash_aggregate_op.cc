@@ -29,10 +29,14 @@ class KeyEncoder {
     if (c.is_dictionary()) {
       auto& table = translations_[{0, c.dict.get()}];
       for (int64_t i = 0; i < rows; ++i) {
+        if (!c.IsValid(i)) {  // a NULL's code is not a code of the dictionary
+          (*gids)[i] = 0;
+          continue;
+        }
         uint32_t code = c.codes[i];
         if (code >= table.size()) table.resize(c.dict->size(), UINT32_MAX);
         if (table[code] == UINT32_MAX) table[code] = caches_[0].Intern(c.dict->At(code));
-        (*gids)[i] = c.IsValid(i) ? table[code] + 1 : 0;
+        (*gids)[i] = table[code] + 1;
       }
       return;
     }

@@ -87,10 +87,13 @@ class HashJoinOp : public JoinOperator {
       int64_t end = std::min<int64_t>(chunk.num_rows, start + kBatch);
       table_->PrefetchBatch(hashes, nulls, start, end);
       for (int64_t i = start; i < end; ++i) {
+        // Semi and anti joins need one match to decide, but walk on so that every matching
+        // build row counts as matched in the summary.
         bool found = !nulls[i] && table_->Probe(keys, i, hashes[i], [&](uint64_t ref) {
-          if (!emits_build_rows()) return false;  // semi/anti: one match decides
-          left_rows.push_back(i);
-          right_refs.push_back(ref);
+          if (emits_build_rows()) {
+            left_rows.push_back(i);
+            right_refs.push_back(ref);
+          }
           return true;
         });
         unmatched += !found;

@@ -36,7 +36,7 @@ double RoundHalfUp(double x, int digits) {
   // mantissa digit i has weight 10^(exponent - i); keep digits with weight >= 10^-digits.
   int keep = exponent + digits + 1;
   if (keep >= static_cast<int>(mantissa.size())) return x;
-  if (keep < 0) return negative ? -0.0 : 0.0;
+  if (keep < 0) return 0.0;  // BigDecimal has no negative zero
   bool round_up = mantissa[keep] >= '5';
   std::string kept = mantissa.substr(0, keep);
   int exp_out = exponent;
@@ -50,7 +50,7 @@ double RoundHalfUp(double x, int digits) {
       exp_out++;
     }
   }
-  if (kept.empty()) return negative ? -0.0 : 0.0;
+  if (kept.find_first_not_of('0') == std::string::npos) return 0.0;
   std::string out = (negative ? "-" : "") + kept.substr(0, 1) + "." +
                     (kept.size() > 1 ? kept.substr(1) : "0") + "e" + std::to_string(exp_out);
   double result = 0;
@@ -70,7 +70,7 @@ int64_t RoundHalfUp(int64_t x, int digits) {
 
 std::optional<int64_t> ParseInt64(std::string_view s) {
   s = Trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.size() > 1 && s.front() == '+' && s[1] != '-') s.remove_prefix(1);
   int64_t v = 0;
   auto res = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) return std::nullopt;
@@ -79,7 +79,7 @@ std::optional<int64_t> ParseInt64(std::string_view s) {
 
 std::optional<double> ParseDouble(std::string_view s) {
   s = Trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.size() > 1 && s.front() == '+' && s[1] != '-') s.remove_prefix(1);
   double v = 0;
   auto res = fast_float::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || res.ec != std::errc() || res.ptr != s.data() + s.size()) return std::nullopt;
