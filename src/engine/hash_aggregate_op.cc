@@ -3,6 +3,7 @@
 // code by code, so each distinct string is looked at once per thread). A single string or
 // bool key then indexes the accumulators directly; other keys go through a GroupTable.
 // Each thread aggregates on its own; the states are merged when the input is done.
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -23,20 +24,27 @@ class KeyEncoder {
     for (const auto& d : interners) caches_.emplace_back(d.get()), interners_.push_back(d.get());
   }
 
-  // Dense path (one string or bool key): group id = 1 + the key's code, 0 = NULL.
-  void DenseGroupIds(const Column& c, int64_t rows, std::vector<uint32_t>* gids) {
+  // Dense path (one string or bool key): group id = 1 + the key's code, 0 = NULL. Appends to
+  // *fresh the ids this thread produces for the first time (for dictionary input, once per
+  // distinct code rather than once per row).
+  void DenseGroupIds(const Column& c, int64_t rows, std::vector<uint32_t>* gids,
+                     std::vector<uint32_t>* fresh) {
     gids->resize(rows);
     if (c.is_dictionary()) {
       auto& table = translations_[{0, c.dict.get()}];
       for (int64_t i = 0; i < rows; ++i) {
         if (!c.IsValid(i)) {  // a NULL's code is not a code of the dictionary
           (*gids)[i] = 0;
+          if (!null_seen_) fresh->push_back(0), null_seen_ = true;
           continue;
         }
         uint32_t code = c.codes[i];
         if (code >= table.size()) table.resize(c.dict->size(), UINT32_MAX);
-        if (table[code] == UINT32_MAX) table[code] = caches_[0].Intern(c.dict->At(code));
-        (*gids)[i] = table[code] + 1;
+        if (table[code] == UINT32_MAX) {
+          table[code] = caches_[0].Intern(c.dict->At(code)) + 1;
+          fresh->push_back(table[code]);
+        }
+        (*gids)[i] = table[code];
       }
       return;
     }
@@ -49,6 +57,7 @@ class KeyEncoder {
         (*gids)[i] = caches_[0].Intern(c.views[i]) + 1;
       }
     }
+    fresh->insert(fresh->end(), gids->begin(), gids->end());
   }
 
   // words: rows x (keys + 1), the last word of a row is its null mask.
@@ -80,7 +89,7 @@ class KeyEncoder {
  private:
   uint64_t StringCode(size_t k, const Column& c, int64_t i) {
     if (!c.dict) return caches_[k].Intern(c.views[i]);
-    auto& table = translations_[{k, c.dict.get()}];
+    auto& table = translations_[{k + kGeneralPath, c.dict.get()}];
     uint32_t code = c.codes[i];
     if (code >= table.size()) table.resize(c.dict->size(), UINT32_MAX);
     if (table[code] == UINT32_MAX) table[code] = caches_[k].Intern(c.dict->At(code));
@@ -93,6 +102,10 @@ class KeyEncoder {
     }
   };
 
+  // Translation tables of the general path hold interned codes, the dense path's hold group
+  // ids (code + 1); they are kept apart by this offset in the key.
+  static constexpr size_t kGeneralPath = 1 << 20;
+  bool null_seen_ = false;
   std::vector<DictionaryCache> caches_;
   std::vector<Dictionary*> interners_;
   std::unordered_map<std::pair<size_t, const Dictionary*>, std::vector<uint32_t>, PairHash>
@@ -105,6 +118,7 @@ struct ThreadState {
   std::vector<std::unique_ptr<Accumulator>> accs;
   size_t dense_groups = 0;  // dense path: groups [0, dense_groups) are sized
   std::vector<uint8_t> seen;  // dense path: group ids some row of this thread reached
+  std::vector<uint32_t> fresh;  // dense path: ids the current chunk reached first
   std::vector<uint64_t> words;
   std::vector<uint32_t> gids;
 
@@ -132,7 +146,8 @@ class HashAggregateOp : public Operator {
     std::vector<const Column*> keys;
     for (int k : group_by_) keys.push_back(chunk.columns[k].get());
     if (dense_) {
-      st.encoder.DenseGroupIds(*keys[0], chunk.num_rows, &st.gids);
+      st.fresh.clear();
+      st.encoder.DenseGroupIds(*keys[0], chunk.num_rows, &st.gids, &st.fresh);
       SizeDenseGroups(st);
     } else {
       st.encoder.Encode(keys, chunk.num_rows, &st.words);
@@ -157,17 +172,17 @@ class HashAggregateOp : public Operator {
     return st;
   }
 
-  // Dense path: makes every group id of the chunk addressable and marks it seen.
+  // Dense path: makes the group ids new to this thread addressable and marks them seen.
   void SizeDenseGroups(ThreadState& st) {
-    uint32_t max_gid = 0;
-    for (uint32_t g : st.gids) max_gid = std::max(max_gid, g);
+    if (st.fresh.empty()) return;
+    uint32_t max_gid = *std::max_element(st.fresh.begin(), st.fresh.end());
     size_t needed = size_t{max_gid} + 1;
     if (needed > st.dense_groups) {
       for (auto& acc : st.accs) acc->Resize(needed);
       st.dense_groups = needed;
       st.seen.resize(needed, 0);
     }
-    for (uint32_t g : st.gids) st.seen[g] = 1;
+    for (uint32_t g : st.fresh) st.seen[g] = 1;
   }
 
   // General path: group ids from a GroupTable over the encoded key words.

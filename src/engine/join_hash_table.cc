@@ -30,14 +30,17 @@ void JoinHashTable::Pack(Part* part, int key) {
   }
   if (longest == 0 || longest > kMaxPackedKey) return;
   part->stride = static_cast<uint32_t>(longest);
-  part->packed.reset(new char[c.length * longest]());
+  // Zeroed only where keys are shorter than the stride (no pass over fixed-width keys).
+  part->packed.reset(new char[c.length * longest]);
   part->lengths.reset(new uint8_t[c.length]);
   for (int64_t i = 0; i < c.length; ++i) {
     if (!c.IsValid(i)) {
       part->lengths[i] = kNullLength;
       continue;
     }
-    std::memcpy(part->packed.get() + i * longest, c.views[i].data(), c.views[i].size());
+    char* slot = part->packed.get() + i * longest;
+    std::memcpy(slot, c.views[i].data(), c.views[i].size());
+    std::memset(slot + c.views[i].size(), 0, longest - c.views[i].size());
     part->lengths[i] = static_cast<uint8_t>(c.views[i].size());
   }
   part->keys.clear();
@@ -133,18 +136,6 @@ bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const
            std::memcmp(v.data(), packed.packed.get() + pr * packed.stride, v.size()) == 0;
   }
   return KeysEqual(a.keys, ra, b.keys, row);
-}
-
-bool JoinHashTable::KeyEquals(const std::vector<const Column*>& probe, int64_t i,
-                              uint64_t ref) const {
-  const Part& part = parts_[RefChunk(ref)];
-  uint64_t r = RefRow(ref);
-  if (part.stride > 0) {
-    std::string_view v = probe[0]->StringAt(i);
-    return v.size() == part.lengths[r] &&
-           std::memcmp(v.data(), part.packed.get() + r * part.stride, v.size()) == 0;
-  }
-  return KeysEqual(probe, i, part.keys, r);
 }
 
 void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,

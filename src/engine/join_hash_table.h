@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +14,7 @@
 #include "common/big_array.h"
 #include "common/status.h"
 #include "engine/column.h"
+#include "engine/hash.h"
 
 namespace sluice::engine {
 
@@ -81,7 +83,32 @@ class JoinHashTable {
     return ((chunk << kRowBits) | row) + 1;
   }
   int64_t Global(uint64_t ref) const { return chunk_start_[RefChunk(ref)] + RefRow(ref); }
-  bool KeyEquals(const std::vector<const Column*>& probe, int64_t i, uint64_t ref) const;
+  bool KeyEquals(const std::vector<const Column*>& probe, int64_t i, uint64_t ref) const {
+    const Part& part = parts_[RefChunk(ref)];
+    uint64_t r = RefRow(ref);
+    if (part.stride == 0) return KeysEqual(probe, i, part.keys, r);
+    std::string_view v = probe[0]->StringAt(i);
+    return v.size() == part.lengths[r] &&
+           ShortBytesEqual(v.data(), part.packed.get() + r * part.stride, v.size());
+  }
+  // memcmp(a, b, n) == 0 for the n <= kMaxPackedKey of packed keys, without a call.
+  static bool ShortBytesEqual(const char* a, const char* b, size_t n) {
+    if (n >= 8) {  // overlapping 8-byte words cover any length from 8 to 16 (and 32 in two)
+      for (size_t off = 0; off + 8 < n; off += 8) {
+        if (Load8(a + off) != Load8(b + off)) return false;
+      }
+      return Load8(a + n - 8) == Load8(b + n - 8);
+    }
+    for (size_t k = 0; k < n; ++k) {
+      if (a[k] != b[k]) return false;
+    }
+    return true;
+  }
+  static uint64_t Load8(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  }
   // Whether build rows `ref` and (part, row) have equal keys.
   bool BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const;
   static void Pack(Part* part, int key);
