@@ -27,36 +27,60 @@ std::string NewUuid() {
 
 }  // namespace
 
-Result<CsvWriteResult> WriteCsvFolder(const Table& table, std::string_view folder_uri,
-                                      storage::SaveMode mode, const CsvWriteOptions& options) {
+Result<StagedCsvFolder> StageCsvFolder(const Table& table, std::string_view folder_uri,
+                                       storage::SaveMode mode, const CsvWriteOptions& options) {
   ASSIGN_OR_RETURN(storage::Location loc, storage::ResolveUri(folder_uri));
-  std::string folder = loc.key;
-  while (!folder.empty() && folder.back() == '/') folder.pop_back();
-  if (folder.empty()) {
-    return Status::InvalidArgument(std::string(folder_uri) +
+  StagedCsvFolder staged;
+  staged.store = loc.store;
+  staged.uri = std::string(folder_uri);
+  staged.mode = mode;
+  staged.folder = loc.key;
+  while (!staged.folder.empty() && staged.folder.back() == '/') staged.folder.pop_back();
+  if (staged.folder.empty()) {
+    return Status::InvalidArgument(staged.uri +
                                    ": cannot write output into the root of a store; name a folder");
   }
-  folder += '/';
-  CsvWriteResult result;
-  if (mode == storage::SaveMode::kIgnore) {
-    auto existing = loc.store->List(folder);
-    if (!existing.ok()) return existing.status().WithContext("writing " + std::string(folder_uri));
-    if (!existing->empty()) return result;
+  staged.folder += '/';
+  if (mode == storage::SaveMode::kIgnore || mode == storage::SaveMode::kErrorIfExists) {
+    auto existing = loc.store->List(staged.folder);
+    if (!existing.ok()) return existing.status().WithContext("writing " + staged.uri);
+    if (!existing->empty()) {
+      if (mode == storage::SaveMode::kIgnore) return staged;  // written = false
+      return Status::AlreadyExists(staged.uri +
+                                   ": the output folder exists and mode is error_if_exists");
+    }
   }
   std::string text = FormatCsv(table, options);
   const std::string name = "part-00000-" + NewUuid() + ".csv";
-  const std::string staging = loc.store->NewStagingPrefix(folder);
-  Status st = loc.store->Put(staging + name, text);
-  if (st.ok()) st = loc.store->CommitFolder(staging, folder, mode);
+  staged.staging = loc.store->NewStagingPrefix(staged.folder);
+  Status st = loc.store->Put(staged.staging + name, text);
   if (!st.ok()) {
-    (void)loc.store->Delete(staging + name);  // best effort: never leave a staged part behind
-    return st.WithContext("writing " + std::string(folder_uri));
+    AbortCsvFolder(staged);
+    return st.WithContext("writing " + staged.uri);
   }
-  result.written = true;
-  result.rows = table.num_rows();
-  result.bytes = static_cast<int64_t>(text.size());
-  result.part_uri = storage::JoinUri(folder_uri, name);
-  return result;
+  staged.result.written = true;
+  staged.result.rows = table.num_rows();
+  staged.result.bytes = static_cast<int64_t>(text.size());
+  staged.result.part_uri = storage::JoinUri(folder_uri, name);
+  return staged;
+}
+
+Status CommitCsvFolder(const StagedCsvFolder& staged) {
+  if (!staged.result.written) return Status::OK();
+  Status st = staged.store->CommitFolder(staged.staging, staged.folder, staged.mode);
+  return st.WithContext("writing " + staged.uri);
+}
+
+void AbortCsvFolder(const StagedCsvFolder& staged) {
+  // Best effort: a failure here leaves a hidden staging folder, never visible output.
+  if (!staged.staging.empty()) (void)staged.store->DiscardStaging(staged.staging);
+}
+
+Result<CsvWriteResult> WriteCsvFolder(const Table& table, std::string_view folder_uri,
+                                      storage::SaveMode mode, const CsvWriteOptions& options) {
+  ASSIGN_OR_RETURN(StagedCsvFolder staged, StageCsvFolder(table, folder_uri, mode, options));
+  RETURN_NOT_OK(CommitCsvFolder(staged));
+  return staged.result;
 }
 
 }  // namespace sluice::engine

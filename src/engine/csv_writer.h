@@ -24,6 +24,25 @@ struct CsvWriteResult {
 // integral values (as Spark and DuckDB print them); NULL is options.null_value.
 std::string FormatCsv(const Table& table, const CsvWriteOptions& options);
 
+// A folder's new content, written under a staging prefix but not visible yet. Staging every
+// output of a job before committing any lets a failure leave all of them untouched.
+struct StagedCsvFolder {
+  std::shared_ptr<storage::ObjectStore> store;
+  std::string uri;              // as the user wrote it
+  std::string staging, folder;  // prefixes in `store`, ending in '/'
+  storage::SaveMode mode = storage::SaveMode::kOverwrite;
+  CsvWriteResult result;        // written = false: nothing to commit (mode ignore)
+};
+
+// Formats `table` into a staging prefix beside `folder_uri`. Fails early, with nothing
+// written, when mode error_if_exists finds committed content there.
+Result<StagedCsvFolder> StageCsvFolder(const Table& table, std::string_view folder_uri,
+                                       storage::SaveMode mode, const CsvWriteOptions& options);
+// Publishes a staged folder (the staging prefix is gone afterwards either way).
+Status CommitCsvFolder(const StagedCsvFolder& staged);
+// Drops a staged folder without publishing it.
+void AbortCsvFolder(const StagedCsvFolder& staged);
+
 // Writes `table` into the folder at `folder_uri` with `mode` and commits it.
 Result<CsvWriteResult> WriteCsvFolder(const Table& table, std::string_view folder_uri,
                                       storage::SaveMode mode, const CsvWriteOptions& options);

@@ -59,6 +59,32 @@ Status WriteRejects(const std::string& input_uri, std::vector<RejectedRow> rejec
   return res.status().WithContext("writing rejects to " + uri);
 }
 
+// Stages every output before committing any, so that one output that cannot be written
+// (error_if_exists, a full disk) leaves all of them as they were.
+Status CommitOutputs(PhysicalPlan& pp, JobSummary* summary) {
+  std::vector<StagedCsvFolder> staged;
+  for (auto& po : pp.outputs) {
+    Table table = po.sink->TakeTable();
+    auto s = StageCsvFolder(table, po.spec->uri, po.spec->mode, po.spec->csv);
+    if (!s.ok()) {
+      for (const auto& done : staged) AbortCsvFolder(done);
+      return s.status();
+    }
+    staged.push_back(std::move(s).value());
+  }
+  for (size_t o = 0; o < staged.size(); ++o) {
+    Status st = CommitCsvFolder(staged[o]);
+    if (!st.ok()) {
+      for (size_t rest = o + 1; rest < staged.size(); ++rest) AbortCsvFolder(staged[rest]);
+      return st;
+    }
+    const CsvWriteResult& w = staged[o].result;
+    const OutputSpec& spec = *pp.outputs[o].spec;
+    summary->outputs.push_back({spec.name, spec.uri, w.rows, w.bytes, w.written, w.part_uri});
+  }
+  return Status::OK();
+}
+
 Result<JobSummary> Execute(const JobPlan& plan, PhysicalPlan& pp, const RunOptions& options) {
   Stopwatch clock;
   JobSummary summary;
@@ -116,13 +142,7 @@ Result<JobSummary> Execute(const JobPlan& plan, PhysicalPlan& pp, const RunOptio
           {pn.node->name, std::string(JoinTypeName(pn.node->join_type)), pn.join->stats()});
     }
   }
-  for (auto& po : pp.outputs) {
-    Table table = po.sink->TakeTable();
-    ASSIGN_OR_RETURN(CsvWriteResult w,
-                     WriteCsvFolder(table, po.spec->uri, po.spec->mode, po.spec->csv));
-    summary.outputs.push_back({po.spec->name, po.spec->uri, table.num_rows(), w.bytes, w.written,
-                               w.part_uri});
-  }
+  RETURN_NOT_OK(CommitOutputs(pp, &summary));
   summary.seconds = clock.Seconds();
   summary.peak_rss_bytes = PeakRssBytes();
   return summary;

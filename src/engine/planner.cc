@@ -100,7 +100,14 @@ class Planner {
     Schema out;
     switch (n.kind) {
       case PlanNode::Kind::kScan: return Status::Internal("scan schema comes from the file");
-      case PlanNode::Kind::kFilter: case PlanNode::Kind::kSort: case PlanNode::Kind::kLimit:
+      case PlanNode::Kind::kFilter:
+        // Bound here too, before pruning, so an unknown column lists the file's columns.
+        RETURN_NOT_OK(BindExpr(*n.predicate, in).status());
+        return in;
+      case PlanNode::Kind::kSort:
+        for (const auto& k : n.sort_keys) RETURN_NOT_OK(BindExpr(*k.expr, in).status());
+        return in;
+      case PlanNode::Kind::kLimit:
         return in;
       case PlanNode::Kind::kUnion:
         for (size_t i = 1; i < n.inputs.size(); ++i) {

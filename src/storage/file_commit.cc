@@ -136,6 +136,11 @@ std::string FileObjectStore::NewStagingPrefix(std::string_view folder_prefix) co
   return parent + internal::HiddenSibling(folder.substr(parent.size()), "staging") + "/";
 }
 
+Status FileObjectStore::DiscardStaging(std::string_view staging_prefix) {
+  ASSIGN_OR_RETURN(std::string staging_key, internal::NormalizeFolderPrefix(staging_prefix));
+  return internal::RemoveTree(StripSlash(PathOf(staging_key)));
+}
+
 Status FileObjectStore::CommitFolder(std::string_view staging_prefix,
                                      std::string_view folder_prefix, SaveMode mode) {
   // An invalid staging prefix cannot be removed safely: it might point anywhere.

@@ -27,6 +27,7 @@ class FileObjectStore : public ObjectStore {
   Status Delete(std::string_view key) override;
 
   std::string NewStagingPrefix(std::string_view folder_prefix) const override;
+  Status DiscardStaging(std::string_view staging_prefix) override;
   Status CommitFolder(std::string_view staging_prefix, std::string_view folder_prefix,
                       SaveMode mode) override;
 

@@ -64,6 +64,8 @@ class ObjectStore {
   // The staging prefix is gone afterwards, whether the commit succeeded or not.
   virtual Status CommitFolder(std::string_view staging_prefix, std::string_view folder_prefix,
                               SaveMode mode) = 0;
+  // Removes a staging prefix and everything under it without publishing anything.
+  virtual Status DiscardStaging(std::string_view staging_prefix) = 0;
 };
 
 // A location: a store and a key (or folder prefix) within it.
