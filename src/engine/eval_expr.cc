@@ -57,6 +57,13 @@ std::shared_ptr<Column> Broadcast(const BoundExpr& lit, int64_t n) {
   return c;
 }
 
+// Spark's double -> long: truncation, clamped to the int64 range (a plain cast is UB there).
+int64_t SaturatingInt64(double d) {
+  if (d >= 9223372036854775807.0) return INT64_MAX;
+  if (d <= -9223372036854775808.0) return INT64_MIN;
+  return static_cast<int64_t>(d);
+}
+
 std::shared_ptr<Column> CastColumn(const Column& in, TypeId to) {
   int64_t n = in.length;
   auto out = std::make_shared<Column>();
@@ -108,7 +115,7 @@ std::shared_ptr<Column> CastColumn(const Column& in, TypeId to) {
           invalidate(i);
           break;
         }
-        set(i, d, static_cast<int64_t>(d), d != 0);
+        set(i, d, SaturatingInt64(d), d != 0);
         break;
       }
       case TypeId::kBool: set(i, in.b[i], in.b[i], in.b[i]); break;
@@ -118,7 +125,7 @@ std::shared_ptr<Column> CastColumn(const Column& in, TypeId to) {
           auto v = ParseInt64(s);
           if (!v) {  // "12.7" casts to 12, as in Spark
             auto d = ParseDouble(s);
-            if (d && std::isfinite(*d)) v = static_cast<int64_t>(*d);
+            if (d && std::isfinite(*d)) v = SaturatingInt64(*d);
           }
           v ? set(i, 0, *v, false) : invalidate(i);
         } else if (to == TypeId::kDouble) {
@@ -168,6 +175,7 @@ std::shared_ptr<Column> Arithmetic(ScalarFn fn, const Column& a, const Column& b
                                       case ScalarFn::kMul: return x * y;
                                       default:  // kMod; x % 0 is NULL, as in Spark
                                         if (y == 0) return *ok = false, 0;
+                                        if (y == -1) return 0;  // INT64_MIN % -1 traps
                                         return x % y;
                                     }
                                   });
