@@ -32,6 +32,7 @@ ProgressBar::~ProgressBar() { Finish(); }
 void ProgressBar::SetLabel(std::string label) {
   std::lock_guard<std::mutex> lock(mu_);
   label_ = std::move(label);
+  rows_.store(0);  // rows count per stage (per input); bytes add up towards the total
 }
 
 void ProgressBar::Finish() {

@@ -20,6 +20,7 @@ class ProgressBar {
   void AddBytes(int64_t n) { bytes_.fetch_add(n, std::memory_order_relaxed); }
   void AddRows(int64_t n) { rows_.fetch_add(n, std::memory_order_relaxed); }
   void AddTotalBytes(int64_t n) { total_.fetch_add(n, std::memory_order_relaxed); }
+  // Starts a new stage: its label, and a row count from zero.
   void SetLabel(std::string label);
   // Clears the line; further updates are ignored.
   void Finish();
