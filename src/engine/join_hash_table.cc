@@ -24,24 +24,30 @@ uint64_t NextPowerOfTwo(uint64_t n) {
 void JoinHashTable::Pack(Part* part, int key) {
   const Column& c = *part->chunk.columns[key];
   if (c.type != TypeId::kString || c.dict) return;
-  size_t longest = 0;
+  size_t longest = 0, shortest = SIZE_MAX;
   for (int64_t i = 0; i < c.length; ++i) {
-    if (c.IsValid(i)) longest = std::max(longest, c.views[i].size());
+    if (!c.IsValid(i)) {
+      shortest = 0;
+      continue;
+    }
+    longest = std::max(longest, c.views[i].size());
+    shortest = std::min(shortest, c.views[i].size());
   }
   if (longest == 0 || longest > kMaxPackedKey) return;
   part->stride = static_cast<uint32_t>(longest);
-  // Zeroed only where keys are shorter than the stride (no pass over fixed-width keys).
-  part->packed.reset(new char[c.length * longest]);
-  part->lengths.reset(new uint8_t[c.length]);
+  part->packed.reset(new char[c.length * longest]);  // zeroed below only where keys are short
+  if (shortest != longest) part->lengths.reset(new uint8_t[c.length]);
   for (int64_t i = 0; i < c.length; ++i) {
+    char* slot = part->packed.get() + i * longest;
     if (!c.IsValid(i)) {
       part->lengths[i] = kNullLength;
       continue;
     }
-    char* slot = part->packed.get() + i * longest;
     std::memcpy(slot, c.views[i].data(), c.views[i].size());
-    std::memset(slot + c.views[i].size(), 0, longest - c.views[i].size());
-    part->lengths[i] = static_cast<uint8_t>(c.views[i].size());
+    if (part->lengths) {
+      std::memset(slot + c.views[i].size(), 0, longest - c.views[i].size());
+      part->lengths[i] = static_cast<uint8_t>(c.views[i].size());
+    }
   }
   part->keys.clear();
   part->chunk.columns[key] = nullptr;  // not a payload column: its views and bytes go now
@@ -69,7 +75,7 @@ Status JoinHashTable::Build(const std::string& name) {
     chunk_start_.push_back(rows_);
     rows_ += p.chunk.num_rows;
   }
-  matched_.Reset(rows_);
+  matched_.Reset((rows_ + 63) / 64);
   slots_.Reset(NextPowerOfTwo(rows_ + rows_ / 2));
   mask_ = slots_.size() - 1;
   return ThreadPool::Default().ParallelFor(parts_.size(), [&](size_t c) { return Insert(c); });
@@ -84,10 +90,10 @@ Status JoinHashTable::Insert(size_t c) {
     hashes.resize(n);
     nulls.resize(n);
     for (int64_t r = 0; r < n; ++r) {
-      nulls[r] = part.lengths[r] == kNullLength;
+      uint32_t length = KeyLength(part, r);
+      nulls[r] = length == kNullLength;
       if (!nulls[r]) {
-        hashes[r] = HashString(std::string_view(part.packed.get() + r * part.stride,
-                                                part.lengths[r]));
+        hashes[r] = HashString(std::string_view(part.packed.get() + r * part.stride, length));
       }
     }
   } else {
@@ -122,9 +128,9 @@ bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const
   const Part& b = parts_[part];
   uint64_t ra = RefRow(ref);
   if (a.stride > 0 && b.stride > 0) {
-    return a.lengths[ra] == b.lengths[row] &&
+    return KeyLength(a, ra) == KeyLength(b, row) &&
            std::memcmp(a.packed.get() + ra * a.stride, b.packed.get() + row * b.stride,
-                       a.lengths[ra]) == 0;
+                       KeyLength(a, ra)) == 0;
   }
   if (a.stride > 0 || b.stride > 0) {  // one chunk packed, the other not: compare as strings
     const Part& packed = a.stride > 0 ? a : b;
@@ -132,7 +138,7 @@ bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const
     const Part& plain = a.stride > 0 ? b : a;
     uint64_t lr = a.stride > 0 ? row : ra;
     std::string_view v = plain.keys[0]->StringAt(lr);
-    return v.size() == packed.lengths[pr] &&
+    return v.size() == KeyLength(packed, pr) &&
            std::memcmp(v.data(), packed.packed.get() + pr * packed.stride, v.size()) == 0;
   }
   return KeysEqual(a.keys, ra, b.keys, row);
@@ -154,10 +160,9 @@ void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,
       cand = slots_[s] & kRefMask;
       const Part& part = parts_[RefChunk(cand)];
       uint64_t r = RefRow(cand);
-      Prefetch(&matched_[Global(cand)]);
       if (part.stride > 0) {
         Prefetch(part.packed.get() + r * part.stride);
-        Prefetch(part.lengths.get() + r);
+        if (part.lengths) Prefetch(part.lengths.get() + r);
       } else if (part.keys[0]->type == TypeId::kString && !part.keys[0]->dict) {
         Prefetch(part.keys[0]->views.data() + r);
       }
@@ -175,9 +180,11 @@ void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,
 }
 
 int64_t JoinHashTable::CountUnmatched() const {
-  int64_t unmatched = 0;
-  for (int64_t g = 0; g < rows_; ++g) unmatched += matched_[g].load(std::memory_order_relaxed) == 0;
-  return unmatched;
+  int64_t matched = 0;
+  for (size_t w = 0; w < matched_.size(); ++w) {
+    matched += __builtin_popcountll(matched_[w].load(std::memory_order_relaxed));
+  }
+  return rows_ - matched;
 }
 
 }  // namespace sluice::engine

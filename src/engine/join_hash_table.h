@@ -48,7 +48,7 @@ class JoinHashTable {
       uint64_t ref = entry & kRefMask;
       if (!KeyEquals(probe_keys, i, ref)) continue;
       found = true;
-      matched_[Global(ref)].store(1, std::memory_order_relaxed);
+      MarkMatched(Global(ref));
       if (!on_match(ref) || unique_keys_) break;
     }
     return found;
@@ -76,7 +76,8 @@ class JoinHashTable {
     std::vector<const Column*> keys;     // empty when packed
     uint32_t stride = 0;                 // packed: bytes per key, 0 = not packed
     std::unique_ptr<char[]> packed;      // rows x stride, zero padded
-    std::unique_ptr<uint8_t[]> lengths;  // per row; kNullLength = NULL
+    std::unique_ptr<uint8_t[]> lengths;  // per row, kNullLength = NULL; absent when every
+                                         // key is non-NULL and exactly `stride` long
   };
 
   static uint64_t MakeRef(uint64_t chunk, uint64_t row) {
@@ -88,7 +89,7 @@ class JoinHashTable {
     uint64_t r = RefRow(ref);
     if (part.stride == 0) return KeysEqual(probe, i, part.keys, r);
     std::string_view v = probe[0]->StringAt(i);
-    return v.size() == part.lengths[r] &&
+    return v.size() == KeyLength(part, r) &&
            ShortBytesEqual(v.data(), part.packed.get() + r * part.stride, v.size());
   }
   // memcmp(a, b, n) == 0 for the n <= kMaxPackedKey of packed keys, without a call.
@@ -112,6 +113,14 @@ class JoinHashTable {
   // Whether build rows `ref` and (part, row) have equal keys.
   bool BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const;
   static void Pack(Part* part, int key);
+  static uint32_t KeyLength(const Part& part, uint64_t row) {
+    return part.lengths ? part.lengths[row] : part.stride;
+  }
+  void MarkMatched(int64_t g) const {
+    std::atomic<uint64_t>& word = matched_[g >> 6];
+    uint64_t bit = uint64_t{1} << (g & 63);
+    if (!(word.load(std::memory_order_relaxed) & bit)) word.fetch_or(bit, std::memory_order_relaxed);
+  }
   Status Insert(size_t part);
 
   std::vector<int> key_cols_;
@@ -121,7 +130,8 @@ class JoinHashTable {
   int64_t rows_ = 0;
   BigArray<uint64_t> slots_;               // 0 = empty
   uint64_t mask_ = 0;
-  mutable BigArray<std::atomic<uint8_t>> matched_;  // per global row
+  // One bit per global row: small enough to stay in cache while probing.
+  mutable BigArray<std::atomic<uint64_t>> matched_;
   std::atomic<bool> unique_keys_{true};
 };
 
