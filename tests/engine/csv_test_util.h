@@ -14,6 +14,7 @@
 
 #include "engine/csv_reader.h"
 #include "engine/csv_writer.h"
+#include "engine_test_util.h"
 
 namespace sluice::engine::testutil {
 
@@ -37,26 +38,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-using Rows = std::vector<std::vector<std::string>>;
-
-inline std::string CellText(const Column& col, int64_t i) {
-  if (!col.IsValid(i)) return "<null>";
-  switch (col.type) {
-    case TypeId::kInt64:
-      return std::to_string(col.i64[i]);
-    case TypeId::kDouble: {
-      std::string s;
-      AppendDouble(col.f64[i], &s);
-      return s;
-    }
-    case TypeId::kBool:
-      return col.b[i] ? "true" : "false";
-    case TypeId::kString:
-      return std::string(col.StringAt(i));
-  }
-  return "?";
-}
 
 struct ScanResult {
   Status status;
