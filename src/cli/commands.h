@@ -13,5 +13,8 @@ int Main(int argc, char** argv);
 void RegisterVersion(CLI::App& app, int* exit_code);
 void RegisterDatagen(CLI::App& app, int* exit_code);
 void RegisterEtl(CLI::App& app, int* exit_code);
+void RegisterDb(CLI::App& app, int* exit_code);
+void RegisterDags(CLI::App& app, int* exit_code);
+void RegisterTasks(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

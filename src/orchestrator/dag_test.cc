@@ -1,0 +1,95 @@
+#include "orchestrator/dag_test.h"
+
+#include <map>
+#include <set>
+
+#include "orchestrator/local_executor.h"
+#include "orchestrator/run_scheduler.h"
+
+namespace sluice::orchestrator {
+
+Status SyncDag(MetadataStore& store, const DagSpec& dag) {
+  DagModel m;
+  m.dag_id = dag.dag_id;
+  m.fileloc = dag.file;
+  m.schedule = dag.timetable.is_manual_only() ? std::nullopt
+                                              : std::optional<std::string>(dag.timetable.text());
+  m.timezone = dag.timezone;
+  m.description = dag.description;
+  m.tags = dag.tags;
+  m.last_parsed_at = Now();
+  m.max_active_runs = dag.max_active_runs;
+  return store.UpsertDag(m);
+}
+
+namespace {
+
+// Reports tasks whose state changed since the last call.
+class StateReporter {
+ public:
+  explicit StateReporter(std::function<void(const std::string&)> report)
+      : report_(std::move(report)) {}
+  void Update(MetadataStore& store, const DagRunKey& run) {
+    if (!report_) return;
+    auto tis = store.ListTaskInstances(run);
+    if (!tis.ok()) return;
+    for (const auto& ti : *tis) {
+      auto& last = last_[ti.task_id];
+      if (last == ti.state && seen_.count(ti.task_id)) continue;
+      seen_.insert(ti.task_id);
+      last = ti.state;
+      if (ti.state == TaskState::kNone) continue;
+      std::string line = ti.task_id + ": " + std::string(ToString(ti.state));
+      if (ti.try_number > 0) line += " (try " + std::to_string(ti.try_number) + ")";
+      if (IsFinished(ti.state) && !ti.log_path.empty()) line += "  log: " + ti.log_path;
+      report_(line);
+    }
+  }
+
+ private:
+  std::function<void(const std::string&)> report_;
+  std::map<std::string, TaskState> last_;
+  std::set<std::string> seen_;
+};
+
+}  // namespace
+
+Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, const DagSpec& dag,
+                               const DagTestOptions& options) {
+  RETURN_NOT_OK(SyncDag(store, dag));
+  DagRunQuery same_date;
+  same_date.dag_id = dag.dag_id;
+  ASSIGN_OR_RETURN(auto runs, store.ListDagRuns(same_date));
+  for (const auto& r : runs) {
+    if (r.logical_date == options.logical_date) RETURN_NOT_OK(store.DeleteDagRun(r.key()));
+  }
+  DagRunModel run;
+  run.dag_id = dag.dag_id;
+  run.run_id = "manual__" + FormatIso8601(options.logical_date);
+  run.run_type = DagRunType::kManual;
+  run.logical_date = options.logical_date;
+  DataInterval interval = dag.timetable.ManualInterval(options.logical_date);
+  run.data_interval_start = interval.start;
+  run.data_interval_end = interval.end;
+  run.conf = options.conf;
+  run.external_trigger = true;
+  ASSIGN_OR_RETURN(run, store.CreateDagRun(run));
+
+  LocalExecutor executor(options.argv_prefix, home.parallelism);
+  RunScheduler scheduler(&store, &executor, home.path);
+  StateReporter reporter(options.report);
+  for (;;) {
+    ASSIGN_OR_RETURN(run, store.GetDagRun(run.key()));
+    ASSIGN_OR_RETURN(auto progress, scheduler.Advance(dag, run, Now()));
+    reporter.Update(store, run.key());
+    if (progress.finished && executor.running() == 0) break;
+    TimePoint deadline = Now() + std::chrono::seconds(1);
+    if (progress.wake_at && *progress.wake_at < deadline) deadline = *progress.wake_at;
+    for (const auto& f : executor.Wait(deadline)) {
+      RETURN_NOT_OK(scheduler.HandleFinished(dag, f, Now()));
+    }
+  }
+  return store.GetDagRun(run.key());
+}
+
+}  // namespace sluice::orchestrator

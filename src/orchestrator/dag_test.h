@@ -1,0 +1,29 @@
+// `sluice dags test ID [DATE]`: one whole DAG run in the foreground, through the same run
+// scheduler and local executor as the scheduler uses, printing each task's state as it
+// changes. A run already at that logical date is replaced, so the command can be repeated.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "orchestrator/dag.h"
+#include "orchestrator/home.h"
+#include "orchestrator/metadata_store.h"
+
+namespace sluice::orchestrator {
+
+struct DagTestOptions {
+  TimePoint logical_date;
+  nlohmann::json conf = nlohmann::json::object();
+  std::vector<std::string> argv_prefix;  // how to start `sluice` for each try
+  std::function<void(const std::string&)> report;  // one line per state change
+};
+
+// Registers the DAG, runs it to the end and returns the run's final state.
+Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, const DagSpec& dag,
+                               const DagTestOptions& options);
+
+// Makes the metadata DB know the DAG as its file says (the DAG file processor's part).
+Status SyncDag(MetadataStore& store, const DagSpec& dag);
+
+}  // namespace sluice::orchestrator

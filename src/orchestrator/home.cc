@@ -1,0 +1,69 @@
+#include "orchestrator/home.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "orchestrator/sqlite_store.h"
+
+namespace sluice::orchestrator {
+
+namespace {
+
+Status ReadConfig(SluiceHome* home) {
+  if (!std::filesystem::exists(home->config_path)) return Status::OK();
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(home->config_path);
+  } catch (const YAML::Exception& e) {
+    return Status::ParseError(home->config_path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                              std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (!root || root.IsNull()) return Status::OK();
+  try {
+    if (root["dags_folder"]) home->dags_folder = root["dags_folder"].as<std::string>();
+    if (root["parallelism"]) home->parallelism = root["parallelism"].as<int>();
+    if (root["dag_dir_list_interval"]) {
+      home->dag_refresh_interval =
+          std::chrono::milliseconds(static_cast<int64_t>(root["dag_dir_list_interval"].as<double>() * 1000));
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::ParseError(home->config_path + ":" + std::to_string(e.mark.line + 1) + ":" +
+                              std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  if (home->parallelism < 1) {
+    return Status::InvalidArgument(home->config_path + ": parallelism must be at least 1");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<SluiceHome> LoadHome() {
+  SluiceHome home;
+  if (const char* env = std::getenv("SLUICE_HOME"); env && *env) {
+    home.path = env;
+  } else if (const char* user = std::getenv("HOME"); user && *user) {
+    home.path = std::string(user) + "/.sluice";
+  } else {
+    return Status::InvalidArgument("neither SLUICE_HOME nor HOME is set");
+  }
+  home.path = std::filesystem::absolute(home.path).lexically_normal().string();
+  home.config_path = home.path + "/sluice.yml";
+  home.db_path = home.path + "/sluice.db";
+  home.dags_folder = home.path + "/dags";
+  RETURN_NOT_OK(ReadConfig(&home));
+  return home;
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenStore(const SluiceHome& home, bool create) {
+  std::error_code ec;
+  std::filesystem::create_directories(home.path, ec);
+  if (ec) return Status::IoError("creating " + home.path + ": " + ec.message());
+  ASSIGN_OR_RETURN(auto store, SqliteStore::Open(home.db_path));
+  RETURN_NOT_OK(create ? store->Init() : store->Check());
+  return std::unique_ptr<MetadataStore>(std::move(store));
+}
+
+}  // namespace sluice::orchestrator

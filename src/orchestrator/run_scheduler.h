@@ -1,0 +1,54 @@
+// Moves one DAG run forward (design.md §3): decides, task by task in dependency order, what
+// the trigger rules allow; settles empty tasks, skips and upstream failures itself; queues
+// runnable tries on the executor while it has room; finishes the run when every task is
+// done. It is called whenever something changed (a try ended, a retry became due), so a
+// finished task's downstream tasks start at once.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "orchestrator/dag.h"
+#include "orchestrator/local_executor.h"
+#include "orchestrator/metadata_store.h"
+
+namespace sluice::orchestrator {
+
+class RunScheduler {
+ public:
+  RunScheduler(MetadataStore* store, LocalExecutor* executor, std::string home)
+      : store_(store), executor_(executor), home_(std::move(home)) {}
+
+  // Creates the run's missing task instances and advances it. Returns the earliest time a
+  // waiting retry or reschedule becomes due, if any, and whether the run is finished.
+  struct Progress {
+    bool finished = false;
+    DagRunState state = DagRunState::kRunning;
+    std::optional<TimePoint> wake_at;
+  };
+  Result<Progress> Advance(const DagSpec& dag, const DagRunModel& run, TimePoint now);
+
+  // A try's process ended. If it did not record an outcome (it crashed, was killed, timed
+  // out), the try fails here, per the task's retry policy.
+  Status HandleFinished(const DagSpec& dag, const FinishedTry& finished, TimePoint now);
+
+  // After a scheduler restart, for one run: adopts try processes that still live, fails the
+  // tries whose process is gone (zombies), and puts back tries queued for a process that
+  // never started.
+  Status RecoverOrphans(const DagSpec& dag, const DagRunModel& run, TimePoint now);
+
+ private:
+  Status Queue(const DagSpec& dag, const TaskSpec& task, const TaskInstanceModel& ti);
+  Result<bool> PastAllowsRun(const DagSpec& dag, const DagRunModel& run,
+                             const TaskSpec& task);
+
+  MetadataStore* store_;
+  LocalExecutor* executor_;
+  std::string home_;
+};
+
+// The state a finished run ends in: failed when a leaf task failed or was upstream_failed,
+// teardowns being ignored (a task whose only downstream tasks are teardowns is a leaf).
+DagRunState FinalRunState(const DagSpec& dag, const std::map<std::string, TaskState>& states);
+
+}  // namespace sluice::orchestrator
