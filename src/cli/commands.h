@@ -16,5 +16,6 @@ void RegisterEtl(CLI::App& app, int* exit_code);
 void RegisterDb(CLI::App& app, int* exit_code);
 void RegisterDags(CLI::App& app, int* exit_code);
 void RegisterTasks(CLI::App& app, int* exit_code);
+void RegisterScheduler(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

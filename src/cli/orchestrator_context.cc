@@ -2,32 +2,12 @@
 
 #include <cstdlib>
 
-#include "orchestrator/dag_test.h"
+#include "orchestrator/scheduler.h"
 #include "orchestrator/task_operator.h"
 
 namespace sluice::cli {
 
 using namespace orchestrator;
-
-namespace {
-
-// Records what the folder holds: DAGs, and an import error per file that does not load.
-Status SyncFolder(OrchestratorContext& ctx) {
-  std::vector<std::string> files;
-  for (const auto& f : ctx.dags->Files()) {
-    files.push_back(f.path);
-    if (!f.error.ok()) {
-      RETURN_NOT_OK(ctx.store->SetImportError({f.path, f.error.message(), Now()}));
-      continue;
-    }
-    RETURN_NOT_OK(ctx.store->ClearImportError(f.path));
-    RETURN_NOT_OK(SyncDag(*ctx.store, *f.dag));
-  }
-  RETURN_NOT_OK(ctx.store->ClearImportErrorsExcept(files));
-  return ctx.store->MarkDagsInactiveExcept(files).status();
-}
-
-}  // namespace
 
 Result<OrchestratorContext> OpenContext(bool create_db, bool read_dags) {
   OrchestratorContext ctx;
@@ -40,7 +20,7 @@ Result<OrchestratorContext> OpenContext(bool create_db, bool read_dags) {
     options.validate_task = ValidateTaskOperator;
     ASSIGN_OR_RETURN(ctx.dags, DagFolder::Open(ctx.home.dags_folder, options));
     RETURN_NOT_OK(ctx.dags->Refresh().status());
-    RETURN_NOT_OK(SyncFolder(ctx));
+    RETURN_NOT_OK(SyncDagFolder(*ctx.store, *ctx.dags));
   }
   return ctx;
 }

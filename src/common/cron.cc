@@ -2,6 +2,7 @@
 // months, days and hours, then the mapping of wall-clock minutes to instants in the zone.
 #include "common/cron.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "common/tz_internal.h"
@@ -20,6 +21,10 @@ constexpr Micros kSlack = minutes(kSlackMinutes);
 // The search gives up after this many years; Parse rejects every expression that never fires,
 // and every possible date falls on every weekday within 400 years.
 constexpr int kSearchYears = 401;
+// Ticks live in years 1 to 9999, as their ISO 8601 text does; this also keeps the civil
+// arithmetic far from overflow for instants like TimePoint::max().
+constexpr int64_t kFirstMinute = -62135596800LL / 60;  // 0001-01-01T00:00
+constexpr int64_t kEndMinute = 253402300800LL / 60;    // 10000-01-01T00:00
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -66,13 +71,14 @@ bool CronExpression::DayMatches(int64_t local_day) const {
 }
 
 int64_t CronExpression::NextWallMinute(int64_t after) const {
+  if (after < kFirstMinute - 1) after = kFirstMinute - 1;
   int64_t m = after + 1;
   const int last_year = int(CivilDay(FloorDiv(m, kMinutesPerDay)).year()) + kSearchYears;
   while (true) {
     const int64_t day = FloorDiv(m, kMinutesPerDay);
     const int64_t in_day = m - day * kMinutesPerDay;
     const date::year_month_day ymd = CivilDay(day);
-    if (int(ymd.year()) > last_year) return kNoMinute;
+    if (m >= kEndMinute || int(ymd.year()) > last_year) return kNoMinute;
     if (!(months_ >> unsigned(ymd.month()) & 1)) {
       const date::year_month_day first = ymd.year() / ymd.month() / 1;
       m = DayNumber(first + date::months{1}) * kMinutesPerDay;
@@ -99,13 +105,14 @@ int64_t CronExpression::NextWallMinute(int64_t after) const {
 }
 
 int64_t CronExpression::PrevOrEqualWallMinute(int64_t at) const {
+  if (at >= kEndMinute) at = kEndMinute - 1;
   int64_t m = at;
   const int first_year = int(CivilDay(FloorDiv(m, kMinutesPerDay)).year()) - kSearchYears;
   while (true) {
     const int64_t day = FloorDiv(m, kMinutesPerDay);
     const int64_t in_day = m - day * kMinutesPerDay;
     const date::year_month_day ymd = CivilDay(day);
-    if (int(ymd.year()) < first_year) return kNoMinute;
+    if (m < kFirstMinute || int(ymd.year()) < first_year) return kNoMinute;
     if (!(months_ >> unsigned(ymd.month()) & 1)) {
       m = DayNumber(ymd.year() / ymd.month() / 1) * kMinutesPerDay - 1;
       continue;
@@ -154,6 +161,8 @@ int CronExpression::Instants(int64_t wall_minute, TimePoint out[2]) const {
 }
 
 TimePoint CronExpression::Next(TimePoint after) const {
+  if (after >= TimePoint(minutes(kEndMinute))) return TimePoint::max();
+  after = std::max(after, TimePoint(minutes(kFirstMinute)) - Micros(1));
   if (zone_ == nullptr) {
     const int64_t m = NextWallMinute(WallMinuteOf(after, Micros(0)));
     return m == kNoMinute ? TimePoint::max() : FromWallMinute(m, seconds(0));
@@ -162,6 +171,8 @@ TimePoint CronExpression::Next(TimePoint after) const {
 }
 
 TimePoint CronExpression::PrevOrEqual(TimePoint at) const {
+  if (at < TimePoint(minutes(kFirstMinute))) return TimePoint::min();
+  at = std::min(at, TimePoint(minutes(kEndMinute)) - Micros(1));
   if (zone_ == nullptr) {
     const int64_t m = PrevOrEqualWallMinute(WallMinuteOf(at, Micros(0)));
     return m == kNoMinute ? TimePoint::min() : FromWallMinute(m, seconds(0));

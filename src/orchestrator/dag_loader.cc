@@ -113,21 +113,25 @@ Result<std::vector<TaskDraft>> ReadTasks(const YamlDoc& doc, const std::vector<Y
   return drafts;
 }
 
-Result<YAML::Node> LoadYaml(const engine::SpecSource& source, std::string_view text) {
+SourcePos MarkPos(const std::string& file, const YAML::Mark& m) {
+  if (m.is_null() || m.line < 0) return SourcePos{file, 0, 0};
+  return SourcePos{file, m.line + 1, m.column + 1};
+}
+
+Result<YAML::Node> LoadYaml(const std::string& file, std::string_view text) {
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
-    return ErrorAt(source.Pos(e.mark.line, e.mark.column), "YAML syntax error: " + e.msg);
+    return ErrorAt(MarkPos(file, e.mark), "YAML syntax error: " + e.msg);
   }
   if (docs.empty() || IsEmptyNode(docs[0])) {
-    return Status::ParseError(source.file() +
+    return Status::ParseError(file +
                               ": the file is empty; expected a DAG (dag_id, "
                               "schedule, tasks, ...)");
   }
   if (docs.size() > 1) {
-    const YAML::Mark m = docs[1].Mark();
-    return ErrorAt(source.Pos(m.line, m.column),
+    return ErrorAt(MarkPos(file, docs[1].Mark()),
                    "a DAG file holds one YAML document, found " + std::to_string(docs.size()));
   }
   return docs[0];
@@ -136,7 +140,7 @@ Result<YAML::Node> LoadYaml(const engine::SpecSource& source, std::string_view t
 Result<DagSpec> ParseDag(std::string_view text, std::string_view path,
                          const DagLoadOptions& options) {
   const YamlDoc doc{std::string(path), text};
-  ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(engine::SpecSource(std::string(path), text), text));
+  ASSIGN_OR_RETURN(YAML::Node root, LoadYaml(doc.file(), text));
   const SourcePos file_pos{std::string(path), 1, 1};
   ASSIGN_OR_RETURN(std::vector<YamlEntry> top, ReadMap(doc, root, file_pos, "DAG"));
   RETURN_NOT_OK(CheckKeys(top, kDagKeys, "DAG"));

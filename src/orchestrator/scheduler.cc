@@ -1,0 +1,166 @@
+#include "orchestrator/scheduler.h"
+
+#include <algorithm>
+
+#include "orchestrator/dag_test.h"
+
+namespace sluice::orchestrator {
+
+namespace {
+
+constexpr auto kMaxSleep = std::chrono::seconds(1);
+
+bool IsScheduled(const DagRunModel& r) {
+  return r.run_type == DagRunType::kScheduled || r.run_type == DagRunType::kBackfill;
+}
+
+}  // namespace
+
+std::string ScheduledRunId(TimePoint logical_date) {
+  return "scheduled__" + FormatIso8601(logical_date);
+}
+
+Status SyncDagFolder(MetadataStore& store, const DagFolder& folder) {
+  std::vector<std::string> files;
+  for (const auto& f : folder.Files()) {
+    files.push_back(f.path);
+    if (!f.error.ok()) {
+      RETURN_NOT_OK(store.SetImportError({f.path, f.error.message(), Now()}));
+      continue;
+    }
+    RETURN_NOT_OK(store.ClearImportError(f.path));
+    RETURN_NOT_OK(SyncDag(store, *f.dag));
+  }
+  RETURN_NOT_OK(store.ClearImportErrorsExcept(files));
+  return store.MarkDagsInactiveExcept(files).status();
+}
+
+Scheduler::Scheduler(SluiceHome home, MetadataStore* store, DagFolder* dags, Options options)
+    : home_(std::move(home)),
+      store_(store),
+      dags_(dags),
+      options_(std::move(options)),
+      executor_(options_.argv_prefix, home_.parallelism),
+      runs_(store, &executor_, home_.path) {}
+
+Status Scheduler::Recover() {
+  DagRunQuery q;
+  q.states = {DagRunState::kRunning};
+  ASSIGN_OR_RETURN(auto active, store_->ListDagRuns(q));
+  for (const auto& run : active) {
+    auto dag = dags_->FindDag(run.dag_id);
+    if (dag) RETURN_NOT_OK(runs_.RecoverOrphans(*dag, run, Now()));
+  }
+  return Status::OK();
+}
+
+Result<std::optional<DataInterval>> Scheduler::LastScheduledInterval(const DagSpec& dag) {
+  auto cached = last_interval_.find(dag.dag_id);
+  if (cached != last_interval_.end()) return cached->second;
+  DagRunQuery q;
+  q.dag_id = dag.dag_id;
+  ASSIGN_OR_RETURN(auto runs, store_->ListDagRuns(q));  // newest first
+  std::optional<DataInterval> last;
+  for (const auto& r : runs) {
+    if (IsScheduled(r) && r.data_interval_start && r.data_interval_end) {
+      last = DataInterval{*r.data_interval_start, *r.data_interval_end};
+      break;
+    }
+  }
+  last_interval_[dag.dag_id] = last;
+  return last;
+}
+
+Status Scheduler::CreateDueRuns(const DagSpec& dag, TimePoint now) {
+  if (dag.timetable.is_manual_only() || !dag.start_date) return Status::OK();
+  ASSIGN_OR_RETURN(DagModel model, store_->GetDag(dag.dag_id));
+  if (model.is_paused) return Status::OK();
+  for (;;) {
+    ASSIGN_OR_RETURN(int active, store_->CountActiveRuns(dag.dag_id));
+    if (active >= dag.max_active_runs) return Status::OK();
+    ASSIGN_OR_RETURN(auto last, LastScheduledInterval(dag));
+    auto next = dag.timetable.NextInterval(last, *dag.start_date, dag.end_date, dag.catchup, now);
+    NextDagRun info;
+    if (next) {
+      info.logical_date = next->start;
+      info.data_interval_start = next->start;
+      info.data_interval_end = next->end;
+      info.create_after = next->end;
+    }
+    RETURN_NOT_OK(store_->SetNextDagRun(dag.dag_id, info));
+    if (!next || next->end > now) return Status::OK();  // not due yet
+    DagRunModel run;
+    run.dag_id = dag.dag_id;
+    run.run_id = ScheduledRunId(next->start);
+    run.run_type = DagRunType::kScheduled;
+    run.logical_date = next->start;
+    run.data_interval_start = next->start;
+    run.data_interval_end = next->end;
+    auto created = store_->CreateDagRun(run);
+    if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+      return created.status();
+    }
+    if (created.ok() && options_.report) options_.report("created run " + run.run_id + " of " + dag.dag_id);
+    last_interval_[dag.dag_id] = *next;
+  }
+}
+
+Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all_done) {
+  DagRunQuery q;
+  q.states = {DagRunState::kRunning, DagRunState::kQueued};
+  ASSIGN_OR_RETURN(auto active, store_->ListDagRuns(q));
+  std::reverse(active.begin(), active.end());  // oldest logical date first
+  std::optional<TimePoint> wake;
+  std::map<std::string, int> running_per_dag;
+  for (const auto& r : active) running_per_dag[r.dag_id] += r.state == DagRunState::kRunning;
+  *all_done = true;
+  for (const auto& run : active) {
+    if (!options_.only_runs.empty() && !options_.only_runs.count({run.dag_id, run.run_id})) {
+      continue;
+    }
+    *all_done = false;
+    auto dag = dags_->FindDag(run.dag_id);
+    if (!dag) continue;  // its file does not load now: the run waits for a fix
+    if (run.state == DagRunState::kQueued) {  // max_active_runs holds queued runs back
+      if (running_per_dag[run.dag_id] >= dag->max_active_runs) continue;
+      running_per_dag[run.dag_id]++;
+    }
+    ASSIGN_OR_RETURN(auto progress, runs_.Advance(*dag, run, now));
+    if (progress.finished && options_.report) {
+      options_.report("run " + run.run_id + " of " + run.dag_id + ": " +
+                      std::string(ToString(progress.state)));
+    }
+    if (progress.wake_at && (!wake || *progress.wake_at < *wake)) wake = progress.wake_at;
+  }
+  return wake;
+}
+
+Status Scheduler::Run(const std::atomic<bool>& stop) {
+  RETURN_NOT_OK(dags_->Refresh().status());
+  RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
+  RETURN_NOT_OK(Recover());
+  TimePoint next_refresh = Now() + home_.dag_refresh_interval;
+  while (!stop.load()) {
+    TimePoint now = Now();
+    if (now >= next_refresh) {
+      RETURN_NOT_OK(dags_->Refresh().status());
+      RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
+      next_refresh = now + home_.dag_refresh_interval;
+    }
+    if (options_.only_runs.empty()) {
+      for (const auto& dag : dags_->Dags()) RETURN_NOT_OK(CreateDueRuns(*dag, now));
+    }
+    bool all_done = false;
+    ASSIGN_OR_RETURN(auto wake, AdvanceRuns(now, &all_done));
+    if (!options_.only_runs.empty() && all_done && executor_.running() == 0) break;
+    TimePoint deadline = std::min(next_refresh, Now() + kMaxSleep);
+    if (wake && *wake < deadline) deadline = *wake;
+    for (const auto& f : executor_.Wait(deadline)) {
+      auto dag = dags_->FindDag(f.handle.key.dag_id);
+      if (dag) RETURN_NOT_OK(runs_.HandleFinished(*dag, f, Now()));
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace sluice::orchestrator

@@ -1,0 +1,60 @@
+// The scheduler (design.md §3): re-reads the dags folder, creates the runs schedules make
+// due (data intervals, catchup, end_date, max_active_runs), starts queued manual runs, and
+// advances every active run as soon as a try ends. After a restart it adopts the tries
+// still running and fails those whose process is gone, so no finished task runs again.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "orchestrator/dag_folder.h"
+#include "orchestrator/home.h"
+#include "orchestrator/local_executor.h"
+#include "orchestrator/metadata_store.h"
+#include "orchestrator/run_scheduler.h"
+
+namespace sluice::orchestrator {
+
+// Records what the folder holds: its DAGs, an import error per file that does not load,
+// and which DAGs are gone.
+Status SyncDagFolder(MetadataStore& store, const DagFolder& folder);
+
+class Scheduler {
+ public:
+  struct Options {
+    std::vector<std::string> argv_prefix;  // how to start `sluice` for each try
+    // Only these runs (dag_id, run_id), and no new scheduled runs: backfill's foreground
+    // loop. Empty: everything.
+    std::set<std::pair<std::string, std::string>> only_runs;
+    std::function<void(const std::string&)> report;  // a line per event worth telling
+  };
+
+  Scheduler(SluiceHome home, MetadataStore* store, DagFolder* dags, Options options);
+
+  // Loops until `stop` is set (or, with only_runs, until those runs are finished).
+  Status Run(const std::atomic<bool>& stop);
+
+ private:
+  Status Recover();
+  Status CreateDueRuns(const DagSpec& dag, TimePoint now);
+  Result<std::optional<DataInterval>> LastScheduledInterval(const DagSpec& dag);
+  // Advances the active runs; returns when to look again at the latest.
+  Result<std::optional<TimePoint>> AdvanceRuns(TimePoint now, bool* all_done);
+
+  SluiceHome home_;
+  MetadataStore* store_;
+  DagFolder* dags_;
+  Options options_;
+  LocalExecutor executor_;
+  RunScheduler runs_;
+  std::map<std::string, std::optional<DataInterval>> last_interval_;  // per DAG
+};
+
+// The run_id Airflow gives scheduled runs: "scheduled__<logical date, ISO 8601>".
+std::string ScheduledRunId(TimePoint logical_date);
+
+}  // namespace sluice::orchestrator
