@@ -6,6 +6,7 @@
 #include "cli/orchestrator_context.h"
 #include "common/cron.h"
 #include "orchestrator/dag_test.h"
+#include "orchestrator/scheduler.h"
 
 namespace sluice::cli {
 
@@ -58,6 +59,17 @@ int DagsPause(const std::string& dag_id, bool paused) {
   return 0;
 }
 
+Result<nlohmann::json> ParseConf(const std::string& conf) {
+  if (conf.empty()) return nlohmann::json::object();
+  try {
+    auto j = nlohmann::json::parse(conf);
+    if (!j.is_object()) return Status::InvalidArgument("--conf must be a JSON object");
+    return j;
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("--conf is not JSON: ") + e.what());
+  }
+}
+
 int DagsTest(const std::string& dag_id, const std::string& date, const std::string& conf) {
   auto ctx = OpenContext(true, true);
   if (!ctx.ok()) return Fail(ctx.status(), "dags test");
@@ -71,13 +83,9 @@ int DagsTest(const std::string& dag_id, const std::string& date, const std::stri
     if (!t.ok()) return Fail(t.status(), "dags test");
     options.logical_date = *t;
   }
-  if (!conf.empty()) {
-    try {
-      options.conf = nlohmann::json::parse(conf);
-    } catch (const std::exception& e) {
-      return Fail(Status::InvalidArgument(std::string("--conf is not JSON: ") + e.what()));
-    }
-  }
+  auto parsed = ParseConf(conf);
+  if (!parsed.ok()) return Fail(parsed.status(), "dags test");
+  options.conf = *parsed;
   options.argv_prefix = SelfArgv();
   options.report = [](const std::string& line) {
     std::printf("%s %s\n", FormatIso8601(Now()).c_str(), line.c_str());
@@ -123,13 +131,91 @@ int DagsRuns(const std::string& dag_id, bool json) {
   return 0;
 }
 
+int DagsTrigger(const std::string& dag_id, const std::string& conf, const std::string& run_id,
+                const std::string& date) {
+  auto ctx = OpenContext(true, true);
+  if (!ctx.ok()) return Fail(ctx.status(), "dags trigger");
+  auto dag = FindDag(*ctx, dag_id);
+  if (!dag.ok()) return Fail(dag.status(), "dags trigger");
+  auto parsed = ParseConf(conf);
+  if (!parsed.ok()) return Fail(parsed.status(), "dags trigger");
+  DagRunModel run;
+  run.dag_id = dag_id;
+  run.logical_date = Now();
+  if (!date.empty()) {
+    auto t = ParseTimePoint(date, (*dag)->timezone);
+    if (!t.ok()) return Fail(t.status(), "dags trigger --logical-date");
+    run.logical_date = *t;
+  }
+  run.run_id = run_id.empty() ? "manual__" + FormatIso8601(run.logical_date) : run_id;
+  run.run_type = DagRunType::kManual;
+  DataInterval interval = (*dag)->timetable.ManualInterval(run.logical_date);
+  run.data_interval_start = interval.start;
+  run.data_interval_end = interval.end;
+  run.conf = *parsed;
+  run.external_trigger = true;
+  auto created = ctx->store->CreateDagRun(run);
+  if (!created.ok()) return Fail(created.status(), "dags trigger");
+  std::printf("queued run %s of %s (logical date %s); a running scheduler starts it\n",
+              created->run_id.c_str(), dag_id.c_str(), FormatIso8601(run.logical_date).c_str());
+  return 0;
+}
+
+// Airflow's backfill: creates the runs of every interval starting in [from, to] that does not
+// exist yet, then runs them in the foreground; exit 0 only if all succeeded.
+int DagsBackfill(const std::string& dag_id, const std::string& from, const std::string& to) {
+  auto ctx = OpenContext(true, true);
+  if (!ctx.ok()) return Fail(ctx.status(), "dags backfill");
+  auto dag = FindDag(*ctx, dag_id);
+  if (!dag.ok()) return Fail(dag.status(), "dags backfill");
+  auto start = ParseTimePoint(from, (*dag)->timezone);
+  auto end = ParseTimePoint(to, (*dag)->timezone);
+  if (!start.ok()) return Fail(start.status(), "dags backfill --from");
+  if (!end.ok()) return Fail(end.status(), "dags backfill --to");
+  Scheduler::Options options;
+  options.argv_prefix = SelfArgv();
+  options.report = [](const std::string& line) {
+    std::printf("%s %s\n", FormatIso8601(Now()).c_str(), line.c_str());
+    std::fflush(stdout);
+  };
+  for (const auto& interval : (*dag)->timetable.IntervalsBetween(*start, *end)) {
+    DagRunModel run;
+    run.dag_id = dag_id;
+    run.run_id = "backfill__" + FormatIso8601(interval.start);
+    run.run_type = DagRunType::kBackfill;
+    run.logical_date = interval.start;
+    run.data_interval_start = interval.start;
+    run.data_interval_end = interval.end;
+    auto created = ctx->store->CreateDagRun(run);
+    if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
+      return Fail(created.status(), "dags backfill");
+    }
+    if (created.ok()) options.only_runs.insert({dag_id, run.run_id});
+  }
+  if (options.only_runs.empty()) {
+    std::printf("nothing to backfill: every interval in the range has a run\n");
+    return 0;
+  }
+  Scheduler backfill(ctx->home, ctx->store.get(), ctx->dags.get(), options);
+  std::atomic<bool> stop{false};
+  if (Status st = backfill.Run(stop); !st.ok()) return Fail(st, "dags backfill");
+  int failed = 0;
+  for (const auto& [d, r] : options.only_runs) {
+    auto run = ctx->store->GetDagRun({d, r});
+    failed += !run.ok() || run->state != DagRunState::kSuccess;
+  }
+  std::printf("backfill of %s: %zu runs, %d not successful\n", dag_id.c_str(),
+              options.only_runs.size(), failed);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 void RegisterDags(CLI::App& app, int* exit_code) {
   auto* dags = app.add_subcommand("dags", "DAGs of the dags folder, their runs and schedules");
   dags->require_subcommand(1);
   struct Args {
-    std::string dag_id, date, conf, after, output = "text";
+    std::string dag_id, date, conf, after, run_id, from, to, output = "text";
     int count = 5;
   };
   auto a = std::make_shared<Args>();
@@ -165,6 +251,21 @@ void RegisterDags(CLI::App& app, int* exit_code) {
   next->add_option("--count", a->count, "How many")->check(CLI::PositiveNumber);
   next->add_option("--after", a->after, "A date or date-time (default: now)");
   next->callback([a, exit_code] { *exit_code = DagsNextRuns(a->dag_id, a->count, a->after); });
+
+  auto* trigger = dags->add_subcommand("trigger", "Queue a manual run for the scheduler");
+  trigger->add_option("dag_id", a->dag_id)->required();
+  trigger->add_option("--conf", a->conf, "The run's conf, a JSON object");
+  trigger->add_option("--run-id", a->run_id, "Default: manual__<logical date>");
+  trigger->add_option("--logical-date", a->date, "Default: now");
+  trigger->callback([a, exit_code] {
+    *exit_code = DagsTrigger(a->dag_id, a->conf, a->run_id, a->date);
+  });
+
+  auto* backfill = dags->add_subcommand("backfill", "Run every scheduled interval in a range");
+  backfill->add_option("dag_id", a->dag_id)->required();
+  backfill->add_option("--from", a->from, "First logical date")->required();
+  backfill->add_option("--to", a->to, "Last logical date")->required();
+  backfill->callback([a, exit_code] { *exit_code = DagsBackfill(a->dag_id, a->from, a->to); });
 
   auto* runs = dags->add_subcommand("runs", "A DAG's runs with their states, newest first");
   runs->add_option("dag_id", a->dag_id)->required();

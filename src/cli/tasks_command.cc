@@ -1,5 +1,6 @@
 // `sluice tasks ...`: task instances of a run, their logs, and `tasks run`, the command the
 // executor starts for each try (as `airflow tasks run --raw`).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -75,6 +76,43 @@ int TasksLogs(const std::string& dag_id, const std::string& run_id, const std::s
   return 0;
 }
 
+// Airflow's clear: the task instances go back to no state (their retries counted afresh) and
+// the run to queued, so a scheduler runs them again.
+int TasksClear(const std::string& dag_id, const std::string& run_id,
+               const std::vector<std::string>& only) {
+  auto ctx = OpenContext(false, true);
+  if (!ctx.ok()) return Fail(ctx.status(), "tasks clear");
+  auto dag = FindDag(*ctx, dag_id);
+  if (!dag.ok()) return Fail(dag.status(), "tasks clear");
+  auto tis = ctx->store->ListTaskInstances({dag_id, run_id});
+  if (!tis.ok()) return Fail(tis.status(), "tasks clear");
+  int cleared = 0;
+  Status st = ctx->store->WithTransaction([&]() -> Status {
+    for (const auto& ti : *tis) {
+      if (!only.empty() && std::find(only.begin(), only.end(), ti.task_id) == only.end()) continue;
+      if (ti.state == TaskState::kRunning || ti.state == TaskState::kQueued) {
+        return Status::InvalidArgument("task " + ti.task_id + " is " +
+                                       std::string(ToString(ti.state)) + "; wait for it to end");
+      }
+      TaskInstanceUpdate u;
+      u.state = TaskState::kNone;
+      const TaskSpec* task = (*dag)->FindTask(ti.task_id);
+      u.max_tries = ti.try_number + (task ? task->retries : 0);
+      u.end_date = std::nullopt;
+      u.next_attempt_at = std::nullopt;
+      u.pid = std::nullopt;
+      RETURN_NOT_OK(ctx->store->TransitionTaskInstance(ti.key(), {}, u).status());
+      RETURN_NOT_OK(ctx->store->ClearXComs(ti.key()));
+      ++cleared;
+    }
+    return ctx->store->SetDagRunState({dag_id, run_id}, DagRunState::kQueued, Now());
+  });
+  if (!st.ok()) return Fail(st, "tasks clear");
+  std::printf("cleared %d task instance(s) of run %s; the run is queued again\n", cleared,
+              run_id.c_str());
+  return 0;
+}
+
 }  // namespace
 
 void RegisterTasks(CLI::App& app, int* exit_code) {
@@ -101,6 +139,14 @@ void RegisterTasks(CLI::App& app, int* exit_code) {
   states->add_option("--output", a->output)->check(CLI::IsMember({"text", "json"}));
   states->callback([a, exit_code] {
     *exit_code = TasksStates(a->dag_id, a->run_id, a->output == "json");
+  });
+  auto tasks_only = std::make_shared<std::vector<std::string>>();
+  auto* clear = tasks->add_subcommand("clear", "Run a run's tasks again (all, or --task ...)");
+  clear->add_option("dag_id", a->dag_id)->required();
+  clear->add_option("run_id", a->run_id)->required();
+  clear->add_option("--task", *tasks_only, "Only these task ids");
+  clear->callback([a, tasks_only, exit_code] {
+    *exit_code = TasksClear(a->dag_id, a->run_id, *tasks_only);
   });
   auto* logs = tasks->add_subcommand("logs", "Print a task try's log (default: the last try)");
   logs->add_option("dag_id", a->dag_id)->required();

@@ -4,12 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "common/time_util.h"
@@ -56,10 +55,10 @@ struct NextDagRun {
 
 struct DagModel {
   std::string dag_id;
-  std::string fileloc;                  // the DAG file it was read from
+  std::string fileloc;  // the DAG file it was read from
   bool is_paused = false;
   bool is_active = true;                // false once its file is gone
-  std::optional<std::string> schedule;  // cron or preset; empty = manual only
+  std::optional<std::string> schedule;  // cron or preset; absent = manual only (null)
   std::string timezone = "UTC";
   std::string description;
   std::vector<std::string> tags;
@@ -106,10 +105,10 @@ struct DagRunModel {
 
 // Which runs ListDagRuns returns, newest logical_date first.
 struct DagRunQuery {
-  std::string dag_id;                           // empty = every DAG
-  std::vector<DagRunState> states;              // empty = any state
+  std::string dag_id;                            // empty = every DAG
+  std::vector<DagRunState> states;               // empty = any state
   std::optional<TimePoint> logical_date_before;  // strictly before: the previous run
-  int limit = 0;                                // 0 = no limit
+  int limit = 0;                                 // 0 = no limit
   int offset = 0;
 };
 
@@ -226,8 +225,8 @@ struct ConnectionModel {
 
 struct UserModel {
   std::string username;
-  std::string role;           // admin | op | viewer
-  std::string password_hash;  // stored as given; hashing is the caller's
+  std::string role;                     // admin | op | viewer
+  std::string password_hash;            // stored as given; hashing is the caller's
   std::optional<TimePoint> created_at;  // CreateUser uses the creation time when empty
 };
 

@@ -91,7 +91,7 @@ class MetadataStore {
   virtual Result<TaskInstanceModel> GetTaskInstance(const TaskInstanceKey& key) = 0;
   // The run's task instances in the order they were created.
   virtual Result<std::vector<TaskInstanceModel>> ListTaskInstances(const DagRunKey& run) = 0;
-  // Task instances of every run in any of `states` (the scheduler's work queue).
+  // Task instances of every run in any of `states`, in creation order (the work queue).
   virtual Result<std::vector<TaskInstanceModel>> ListTaskInstancesInStates(
       const std::vector<TaskState>& states) = 0;
   // Compare-and-set: applies `update` only if the row is in one of `allowed_from` (empty =

@@ -1,7 +1,6 @@
 #include "orchestrator/sqlite_connection.h"
 
 #include <cstring>
-#include <thread>
 
 namespace sluice::orchestrator::sqlite {
 
@@ -81,22 +80,18 @@ Status Connection::Exec(std::string_view sql) {
   std::string why = message != nullptr ? message : sqlite3_errstr(rc);
   sqlite3_free(message);
   if (IsBusy(rc)) return Error(rc, "running `" + text.substr(0, 80) + "`");
-  return Status::IoError("database '" + path_ + "': running `" + text.substr(0, 80) +
-                         "`: " + why);
+  return Status::IoError("database '" + path_ + "': running `" + text.substr(0, 80) + "`: " + why);
 }
 
-Status Connection::ExecWithRetry(const char* sql) {
-  for (int attempt = 0;; ++attempt) {
-    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) return Status::OK();
-    if (!IsBusy(rc) || attempt >= options_.busy_retries) return Error(rc, sql);
-    std::this_thread::sleep_for(std::chrono::milliseconds(10 * (attempt + 1)));
-  }
+Status Connection::RunCached(const char* sql) {
+  ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  return st.Run();
 }
 
 Status Connection::Begin() {
   if (depth_ == 0) {
-    RETURN_NOT_OK(ExecWithRetry("BEGIN IMMEDIATE"));
+    // Statement::Step retries a busy BEGIN: no transaction is open yet.
+    RETURN_NOT_OK(RunCached("BEGIN IMMEDIATE"));
   } else {
     RETURN_NOT_OK(Exec("SAVEPOINT sp" + std::to_string(depth_)));
   }
@@ -107,7 +102,7 @@ Status Connection::Begin() {
 Status Connection::Commit() {
   --depth_;
   if (depth_ > 0) return Exec("RELEASE sp" + std::to_string(depth_));
-  Status st = Exec("COMMIT");
+  Status st = RunCached("COMMIT");
   if (!st.ok() && sqlite3_get_autocommit(db_) == 0) (void)Exec("ROLLBACK");
   return st;
 }
@@ -128,8 +123,8 @@ Status Connection::Error(int rc, std::string_view what) const {
   if (why == "not an error") why = sqlite3_errstr(rc);
   if (IsBusy(rc)) {
     return Status::IoError("database '" + path_ + "' is locked: another process held it for " +
-                           "more than " + std::to_string(options_.busy_timeout.count()) +
-                           " ms (" + std::string(what) + ": " + why + ")");
+                           "more than " + std::to_string(options_.busy_timeout.count()) + " ms (" +
+                           std::string(what) + ": " + why + ")");
   }
   std::string message = "database '" + path_ + "': " + std::string(what) + ": " + why;
   if (why.rfind("no such table", 0) == 0) {

@@ -54,8 +54,8 @@ class Connection {
  private:
   friend class Statement;
   Connection(sqlite3* db, std::string path, Options options);
-  void Release(sqlite3_stmt* stmt);  // a cached statement is free again
-  Status ExecWithRetry(const char* sql);
+  void Release(sqlite3_stmt* stmt);   // a cached statement is free again
+  Status RunCached(const char* sql);  // a statement without parameters or rows
   Status ApplyPragmas();
 
   struct StringHash {

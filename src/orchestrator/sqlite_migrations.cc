@@ -227,9 +227,8 @@ Status CheckSchemaVersion(const std::string& path, const SchemaVersion& version)
                                    ": run `sluice db init`");
   }
   if (version.current < version.latest) {
-    return Status::InvalidArgument(db + " is at schema version " +
-                                   std::to_string(version.current) + ", " + expects +
-                                   ": run `sluice db migrate`");
+    return Status::InvalidArgument(db + " is at schema version " + std::to_string(version.current) +
+                                   ", " + expects + ": run `sluice db migrate`");
   }
   return Status::InvalidArgument(db + " is at schema version " + std::to_string(version.current) +
                                  ", newer than this sluice (it expects " + latest +

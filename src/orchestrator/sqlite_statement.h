@@ -6,11 +6,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "common/status.h"
 #include "common/time_util.h"
@@ -35,10 +34,14 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, bool value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, std::string_view value);
-  Statement& Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
+  Statement& Bind(int index, const std::string& value) {
+    return Bind(index, std::string_view(value));
+  }
   Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Statement& Bind(int index, TimePoint value);
-  Statement& Bind(int index, Micros value) { return Bind(index, static_cast<int64_t>(value.count())); }
+  Statement& Bind(int index, Micros value) {
+    return Bind(index, static_cast<int64_t>(value.count()));
+  }
   Statement& Bind(int index, const nlohmann::json& value);
   Statement& Bind(int index, std::nullopt_t);
   template <typename T>

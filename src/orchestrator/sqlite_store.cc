@@ -48,6 +48,7 @@ Status SqliteStore::WithTransaction(const std::function<Status()>& fn) {
   ASSIGN_OR_RETURN(Lease lease, Acquire());
   Connection& conn = lease.conn();
   if (lease.borrowed()) return sqlite::InTransaction(conn, fn);  // nested: a savepoint
+  std::lock_guard<std::mutex> writer(write_mu_);
   const std::thread::id me = std::this_thread::get_id();
   {
     std::lock_guard<std::mutex> lock(mu_);

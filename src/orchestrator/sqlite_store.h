@@ -1,6 +1,7 @@
 // The embedded metadata store: one SQLite file (SLUICE_HOME/sluice.db) shared by the
 // scheduler, task processes, CLI and server. Each thread works on a connection of its own from
 // a small pool, so readers never wait on each other and writers queue on SQLite's lock.
+// Connections do not survive fork(): a child process opens a store of its own.
 #pragma once
 
 #include <memory>
@@ -72,8 +73,8 @@ class SqliteStore final : public MetadataStore {
                                       const TaskInstanceUpdate& update) override;
 
   Status StartTry(const TaskTryModel& attempt) override;
-  Status FinishTry(const TaskInstanceKey& key, int try_number, TaskState state,
-                   TimePoint end_date, std::string_view error) override;
+  Status FinishTry(const TaskInstanceKey& key, int try_number, TaskState state, TimePoint end_date,
+                   std::string_view error) override;
   Result<std::vector<TaskTryModel>> ListTries(const TaskInstanceKey& key) override;
 
   Status PushXCom(const XComModel& xcom) override;
@@ -103,15 +104,19 @@ class SqliteStore final : public MetadataStore {
   // This thread's connection: the one of its open WithTransaction, else one from the pool.
   Result<Lease> Acquire();
   void Return(std::unique_ptr<sqlite::Connection> conn);
-  // f(Connection&) on this thread's connection; Write runs it in a transaction.
+  // f(Connection&) on this thread's connection. Write runs it in a write transaction;
+  // WriteOne is for f that writes with one statement, atomic by itself.
   template <typename F>
   auto Read(F&& f);
   template <typename F>
   auto Write(F&& f);
+  template <typename F>
+  auto WriteOne(F&& f);
 
   const std::string path_;
   const SqliteOptions options_;
-  std::mutex mu_;
+  std::mutex mu_;        // guards idle_ and in_transaction_
+  std::mutex write_mu_;  // held by this process's writer, for its whole transaction
   std::vector<std::unique_ptr<sqlite::Connection>> idle_;
   std::unordered_map<std::thread::id, sqlite::Connection*> in_transaction_;
 };

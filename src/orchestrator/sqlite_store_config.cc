@@ -40,7 +40,7 @@ Result<VariableModel> SqliteStore::GetVariable(std::string_view key) {
 }
 
 Status SqliteStore::SetVariable(const VariableModel& variable) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("INSERT INTO variable (key, value, description) VALUES "
                                   "(?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
@@ -50,7 +50,7 @@ Status SqliteStore::SetVariable(const VariableModel& variable) {
 }
 
 Status SqliteStore::DeleteVariable(std::string_view key) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM variable WHERE key = ?"));
     RETURN_NOT_OK(st.BindAll(key).Run());
     return sqlite::ExpectChanged(conn, VariableName(key));
@@ -107,7 +107,7 @@ Status SqliteStore::SetConnection(const ConnectionModel& c) {
 }
 
 Status SqliteStore::DeleteConnection(std::string_view conn_id) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM connection WHERE conn_id = ?"));
     RETURN_NOT_OK(st.BindAll(conn_id).Run());
     return sqlite::ExpectChanged(conn, ConnectionName(conn_id));

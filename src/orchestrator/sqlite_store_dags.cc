@@ -36,9 +36,7 @@ Result<DagModel> ReadDag(const Statement& st) {
   return dag;
 }
 
-std::string DagNotFound(std::string_view dag_id) {
-  return "DAG " + sqlite::Quoted(dag_id);
-}
+std::string DagNotFound(std::string_view dag_id) { return "DAG " + sqlite::Quoted(dag_id); }
 
 std::string TextsJson(const std::vector<std::string>& texts) {
   return sqlite::JsonArray(texts, [](const std::string& s) { return s; });
@@ -47,7 +45,7 @@ std::string TextsJson(const std::vector<std::string>& texts) {
 }  // namespace
 
 Status SqliteStore::UpsertDag(const DagModel& dag) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     // is_paused and next_dagrun only on insert: later they belong to users and the scheduler.
     ASSIGN_OR_RETURN(
         Statement st,
@@ -97,7 +95,7 @@ Result<std::vector<DagModel>> SqliteStore::ListDags(const DagFilter& filter) {
 }
 
 Status SqliteStore::SetDagPaused(std::string_view dag_id, bool paused) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("UPDATE dag SET is_paused = ? WHERE dag_id = ?"));
     RETURN_NOT_OK(st.BindAll(paused, dag_id).Run());
     return sqlite::ExpectChanged(conn, DagNotFound(dag_id));
@@ -105,12 +103,11 @@ Status SqliteStore::SetDagPaused(std::string_view dag_id, bool paused) {
 }
 
 Status SqliteStore::SetNextDagRun(std::string_view dag_id, const NextDagRun& next) {
-  return Read([&](Connection& conn) -> Status {
-    ASSIGN_OR_RETURN(Statement st,
-                     conn.Prepare("UPDATE dag SET next_dagrun = ?, "
-                                  "next_dagrun_data_interval_start = ?, "
-                                  "next_dagrun_data_interval_end = ?, "
-                                  "next_dagrun_create_after = ? WHERE dag_id = ?"));
+  return WriteOne([&](Connection& conn) -> Status {
+    ASSIGN_OR_RETURN(Statement st, conn.Prepare("UPDATE dag SET next_dagrun = ?, "
+                                                "next_dagrun_data_interval_start = ?, "
+                                                "next_dagrun_data_interval_end = ?, "
+                                                "next_dagrun_create_after = ? WHERE dag_id = ?"));
     st.BindAll(next.logical_date, next.data_interval_start, next.data_interval_end,
                next.create_after, dag_id);
     RETURN_NOT_OK(st.Run());
@@ -119,7 +116,7 @@ Status SqliteStore::SetNextDagRun(std::string_view dag_id, const NextDagRun& nex
 }
 
 Result<int> SqliteStore::MarkDagsInactiveExcept(const std::vector<std::string>& files_seen) {
-  return Read([&](Connection& conn) -> Result<int> {
+  return WriteOne([&](Connection& conn) -> Result<int> {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("UPDATE dag SET is_active = 0 WHERE is_active AND fileloc "
                                   "NOT IN (SELECT value FROM json_each(?))"));
@@ -130,7 +127,7 @@ Result<int> SqliteStore::MarkDagsInactiveExcept(const std::vector<std::string>& 
 
 Result<int> SqliteStore::MarkDagsOfFileInactiveExcept(std::string_view fileloc,
                                                       const std::vector<std::string>& dag_ids) {
-  return Read([&](Connection& conn) -> Result<int> {
+  return WriteOne([&](Connection& conn) -> Result<int> {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("UPDATE dag SET is_active = 0 WHERE is_active AND fileloc = ? "
                                   "AND dag_id NOT IN (SELECT value FROM json_each(?))"));
@@ -140,7 +137,7 @@ Result<int> SqliteStore::MarkDagsOfFileInactiveExcept(std::string_view fileloc,
 }
 
 Status SqliteStore::DeleteDag(std::string_view dag_id) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM dag WHERE dag_id = ?"));
     RETURN_NOT_OK(st.BindAll(dag_id).Run());
     return sqlite::ExpectChanged(conn, DagNotFound(dag_id));
@@ -148,7 +145,7 @@ Status SqliteStore::DeleteDag(std::string_view dag_id) {
 }
 
 Status SqliteStore::SetImportError(const ImportErrorModel& error) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("INSERT INTO import_error (filename, message, timestamp) "
                                   "VALUES (?, ?, ?) ON CONFLICT (filename) DO UPDATE SET "
@@ -158,14 +155,14 @@ Status SqliteStore::SetImportError(const ImportErrorModel& error) {
 }
 
 Status SqliteStore::ClearImportError(std::string_view filename) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM import_error WHERE filename = ?"));
     return st.BindAll(filename).Run();
   });
 }
 
 Status SqliteStore::ClearImportErrorsExcept(const std::vector<std::string>& files_seen) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM import_error WHERE filename NOT IN "
                                                 "(SELECT value FROM json_each(?))"));
     return st.BindAll(TextsJson(files_seen)).Run();

@@ -42,8 +42,20 @@ auto SqliteStore::Read(F&& f) {
 }
 
 template <typename F>
+auto SqliteStore::WriteOne(F&& f) {
+  using R = decltype(f(std::declval<sqlite::Connection&>()));
+  Result<Lease> lease = Acquire();
+  if (!lease.ok()) return R(lease.status());
+  // Writers of this process queue here and wake at once, rather than in SQLite's busy
+  // handler, which polls with sleeps of a millisecond and more.
+  std::unique_lock<std::mutex> lock(write_mu_, std::defer_lock);
+  if (!lease->borrowed()) lock.lock();
+  return f(lease->conn());
+}
+
+template <typename F>
 auto SqliteStore::Write(F&& f) {
-  return Read([&](sqlite::Connection& conn) {
+  return WriteOne([&](sqlite::Connection& conn) {
     return sqlite::InTransaction(conn, [&] { return f(conn); });
   });
 }

@@ -64,9 +64,9 @@ Status CheckNewRun(Connection& conn, const DagRunModel& run) {
   const std::string dag = "DAG " + sqlite::Quoted(run.dag_id);
   ASSIGN_OR_RETURN(bool dag_exists, Exists(conn, "SELECT 1 FROM dag WHERE dag_id = ?", run.dag_id));
   if (!dag_exists) return Status::NotFound(dag + " does not exist");
-  ASSIGN_OR_RETURN(bool id_taken, Exists(conn,
-                                         "SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?",
-                                         run.dag_id, run.run_id));
+  ASSIGN_OR_RETURN(bool id_taken,
+                   Exists(conn, "SELECT 1 FROM dag_run WHERE dag_id = ? AND run_id = ?", run.dag_id,
+                          run.run_id));
   if (id_taken) {
     return Status::AlreadyExists(dag + " already has a run with run_id " +
                                  sqlite::Quoted(run.run_id));
@@ -145,7 +145,7 @@ Result<std::vector<DagRunModel>> SqliteStore::ListDagRuns(const DagRunQuery& que
 }
 
 Status SqliteStore::SetDagRunState(const DagRunKey& key, DagRunState state, TimePoint at) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     // SQLite evaluates every right-hand side on the row as it was before the update.
     ASSIGN_OR_RETURN(
         Statement st,
@@ -171,7 +171,7 @@ Result<int> SqliteStore::CountActiveRuns(std::string_view dag_id) {
 }
 
 Status SqliteStore::DeleteDagRun(const DagRunKey& key) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("DELETE FROM dag_run WHERE dag_id = ? AND run_id = ?"));
     RETURN_NOT_OK(st.BindAll(key.dag_id, key.run_id).Run());

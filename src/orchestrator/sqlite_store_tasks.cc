@@ -69,8 +69,8 @@ std::string TransitionSql(const TaskInstanceUpdate& u, bool check_state) {
   if (u.duration.present()) {
     assign("duration", ":duration");
   } else if (u.end_date.present()) {
-    assign("duration", u.start_date.present() ? ":end_date - :start_date"
-                                              : ":end_date - start_date");
+    assign("duration",
+           u.start_date.present() ? ":end_date - :start_date" : ":end_date - start_date");
   }
   if (u.next_attempt_at.present()) assign("next_attempt_at", ":next_attempt_at");
   if (u.queued_at.present()) assign("queued_at", ":queued_at");
@@ -172,10 +172,9 @@ Result<std::vector<TaskInstanceModel>> SqliteStore::ListTaskInstances(const DagR
 Result<std::vector<TaskInstanceModel>> SqliteStore::ListTaskInstancesInStates(
     const std::vector<TaskState>& states) {
   return Read([&](Connection& conn) -> Result<std::vector<TaskInstanceModel>> {
-    ASSIGN_OR_RETURN(Statement st,
-                     conn.Prepare(std::string("SELECT ") + kTaskColumns +
-                                  " FROM task_instance WHERE state IN "
-                                  "(SELECT value FROM json_each(?)) ORDER BY rowid"));
+    ASSIGN_OR_RETURN(Statement st, conn.Prepare(std::string("SELECT ") + kTaskColumns +
+                                                " FROM task_instance WHERE state IN "
+                                                "(SELECT value FROM json_each(?)) ORDER BY rowid"));
     st.BindAll(sqlite::StatesJson(states));
     return ReadTasks(st);
   });
@@ -184,13 +183,14 @@ Result<std::vector<TaskInstanceModel>> SqliteStore::ListTaskInstancesInStates(
 Result<bool> SqliteStore::TransitionTaskInstance(const TaskInstanceKey& key,
                                                  const std::vector<TaskState>& allowed_from,
                                                  const TaskInstanceUpdate& update) {
-  return Read([&](Connection& conn) -> Result<bool> {
+  return WriteOne([&](Connection& conn) -> Result<bool> {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare(TransitionSql(update, !allowed_from.empty())));
     BindTransition(st, update);
     st.Bind(st.ParameterIndex(":dag_id"), key.dag_id);
     st.Bind(st.ParameterIndex(":run_id"), key.run_id);
     st.Bind(st.ParameterIndex(":task_id"), key.task_id);
-    if (!allowed_from.empty()) st.Bind(st.ParameterIndex(":from"), sqlite::StatesJson(allowed_from));
+    if (!allowed_from.empty())
+      st.Bind(st.ParameterIndex(":from"), sqlite::StatesJson(allowed_from));
     RETURN_NOT_OK(st.Run());
     if (conn.Changes() > 0) return true;
     ASSIGN_OR_RETURN(bool exists, TaskExists(conn, key));
@@ -223,16 +223,15 @@ Status SqliteStore::StartTry(const TaskTryModel& attempt) {
 
 Status SqliteStore::FinishTry(const TaskInstanceKey& key, int try_number, TaskState state,
                               TimePoint end_date, std::string_view error) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st,
                      conn.Prepare("UPDATE task_try SET state = ?, end_date = ?, error = ? "
                                   "WHERE dag_id = ? AND run_id = ? AND task_id = ? AND "
                                   "try_number = ?"));
-    st.BindAll(ToString(state), end_date, error, key.dag_id, key.run_id, key.task_id,
-               try_number);
+    st.BindAll(ToString(state), end_date, error, key.dag_id, key.run_id, key.task_id, try_number);
     RETURN_NOT_OK(st.Run());
-    return sqlite::ExpectChanged(conn, "try " + std::to_string(try_number) + " of " +
-                                           sqlite::Describe(key));
+    return sqlite::ExpectChanged(
+        conn, "try " + std::to_string(try_number) + " of " + sqlite::Describe(key));
   });
 }
 

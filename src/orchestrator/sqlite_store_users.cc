@@ -53,7 +53,7 @@ Result<std::vector<UserModel>> SqliteStore::ListUsers() {
 }
 
 Status SqliteStore::DeleteUser(std::string_view username) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM user WHERE username = ?"));
     RETURN_NOT_OK(st.BindAll(username).Run());
     return sqlite::ExpectChanged(conn, UserName(username));

@@ -73,7 +73,7 @@ Result<std::vector<XComModel>> SqliteStore::ListXComs(const DagRunKey& run) {
 }
 
 Status SqliteStore::ClearXComs(const TaskInstanceKey& key) {
-  return Read([&](Connection& conn) -> Status {
+  return WriteOne([&](Connection& conn) -> Status {
     ASSIGN_OR_RETURN(Statement st, conn.Prepare("DELETE FROM xcom WHERE dag_id = ? AND "
                                                 "run_id = ? AND task_id = ?"));
     return st.BindAll(key.dag_id, key.run_id, key.task_id).Run();

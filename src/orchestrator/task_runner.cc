@@ -133,7 +133,7 @@ int RunTaskTry(MetadataStore& store, const DagSpec& dag, const TaskTryRequest& r
     return kTryCannotStart;
   }
   auto applied = CompleteTry(store, *task, *fresh, run->logical_date, outcome, Now());
-  TaskState state = StateAfter(*task, req.try_number, outcome);
+  TaskState state = StateAfter(*fresh, outcome);
   if (!applied.ok()) {
     Say("recording the outcome: " + applied.status().message());
     return kTryCannotStart;

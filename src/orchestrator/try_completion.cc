@@ -4,20 +4,20 @@
 
 namespace sluice::orchestrator {
 
-TaskState StateAfter(const TaskSpec& task, int try_number, const TaskOutcome& outcome) {
+TaskState StateAfter(const TaskInstanceModel& ti, const TaskOutcome& outcome) {
   switch (outcome.kind) {
     case TaskOutcome::Kind::kSuccess: return TaskState::kSuccess;
     case TaskOutcome::Kind::kSkipped: return TaskState::kSkipped;
     case TaskOutcome::Kind::kReschedule: return TaskState::kUpForReschedule;
     case TaskOutcome::Kind::kFailed:
-      return try_number <= task.retries ? TaskState::kUpForRetry : TaskState::kFailed;
+      return ti.try_number <= ti.max_tries ? TaskState::kUpForRetry : TaskState::kFailed;
   }
   return TaskState::kFailed;
 }
 
 Result<bool> CompleteTry(MetadataStore& store, const TaskSpec& task, const TaskInstanceModel& ti,
                          TimePoint logical_date, const TaskOutcome& outcome, TimePoint now) {
-  TaskState next = StateAfter(task, ti.try_number, outcome);
+  TaskState next = StateAfter(ti, outcome);
   TaskInstanceUpdate update;
   update.state = next;
   update.pid = std::nullopt;

@@ -16,7 +16,8 @@ namespace sluice::orchestrator {
 Result<bool> CompleteTry(MetadataStore& store, const TaskSpec& task, const TaskInstanceModel& ti,
                          TimePoint logical_date, const TaskOutcome& outcome, TimePoint now);
 
-// The task state an outcome leads to (for messages and tests).
-TaskState StateAfter(const TaskSpec& task, int try_number, const TaskOutcome& outcome);
+// The task state an outcome leads to: a failure is retried while try_number <= max_tries
+// (the task's retries, raised by `tasks clear` so a cleared task gets its retries again).
+TaskState StateAfter(const TaskInstanceModel& ti, const TaskOutcome& outcome);
 
 }  // namespace sluice::orchestrator
