@@ -13,6 +13,13 @@ namespace {
 
 constexpr int64_t kInsertAhead = 16;
 
+// Bits needed to hold the values 0 .. n-1.
+int BitsFor(int64_t n) {
+  int bits = 0;
+  while ((int64_t{1} << bits) < n) ++bits;
+  return bits;
+}
+
 uint64_t NextPowerOfTwo(uint64_t n) {
   uint64_t p = 1024;
   while (p < n) p <<= 1;
@@ -76,8 +83,17 @@ Status JoinHashTable::Build(const std::string& name) {
     rows_ += p.chunk.num_rows;
   }
   matched_.Reset((rows_ + 63) / 64);
-  slots_.Reset(NextPowerOfTwo(rows_ + rows_ / 2));
-  mask_ = slots_.size() - 1;
+  int64_t max_part_rows = 1;
+  for (const Part& p : parts_) max_part_rows = std::max(max_part_rows, p.chunk.num_rows);
+  row_bits_ = BitsFor(max_part_rows);
+  narrow_ = row_bits_ + BitsFor(static_cast<int64_t>(parts_.size())) <= 24;
+  uint64_t capacity = NextPowerOfTwo(rows_ + rows_ / 2);
+  if (narrow_) {
+    narrow_slots_.Reset(capacity);
+  } else {
+    wide_slots_.Reset(capacity);
+  }
+  mask_ = capacity - 1;
   return ThreadPool::Default().ParallelFor(parts_.size(), [&](size_t c) { return Insert(c); });
 }
 
@@ -101,26 +117,38 @@ Status JoinHashTable::Insert(size_t c) {
   }
   for (int64_t r = 0; r < n; ++r) {
     // A rolling distance keeps a few misses in flight without exhausting the fill buffers.
-    if (r + kInsertAhead < n) Prefetch(&slots_[hashes[r + kInsertAhead] & mask_]);
+    if (r + kInsertAhead < n) Prefetch(SlotAddress(hashes[r + kInsertAhead] & mask_));
     if (nulls[r]) continue;
-    uint64_t tag = hashes[r] & ~kRefMask;
-    uint64_t entry = tag | MakeRef(c, r);
+    uint64_t tag = TagOf(hashes[r]);
+    uint64_t entry = MakeEntry(tag, c, r);
     for (uint64_t s = hashes[r] & mask_;; s = (s + 1) & mask_) {
-      std::atomic_ref<uint64_t> slot(slots_[s]);
-      uint64_t current = slot.load(std::memory_order_relaxed);
-      if (current == 0 &&
-          slot.compare_exchange_strong(current, entry, std::memory_order_relaxed)) {
-        break;
-      }
+      uint64_t current = 0;
+      if (ClaimSlot(s, entry, &current)) break;
       // `current` is the entry that holds this slot. Of two equal keys, the one placed
       // later walks past the other (or loses the slot to it), so duplicates are always seen.
-      if ((current & ~kRefMask) == tag && unique_keys_.load(std::memory_order_relaxed) &&
-          BuildKeysEqual(current & kRefMask, c, r)) {
+      if (EntryTag(current) == tag && unique_keys_.load(std::memory_order_relaxed) &&
+          BuildKeysEqual(EntryRef(current), c, r)) {
         unique_keys_.store(false, std::memory_order_relaxed);
       }
     }
   }
   return Status::OK();
+}
+
+bool JoinHashTable::ClaimSlot(uint64_t s, uint64_t entry, uint64_t* current) {
+  if (narrow_) {
+    std::atomic_ref<uint32_t> slot(narrow_slots_[s]);
+    uint32_t seen = slot.load(std::memory_order_relaxed);
+    bool won = seen == 0 && slot.compare_exchange_strong(seen, static_cast<uint32_t>(entry),
+                                                         std::memory_order_relaxed);
+    *current = seen;
+    return won;
+  }
+  std::atomic_ref<uint64_t> slot(wide_slots_[s]);
+  uint64_t seen = slot.load(std::memory_order_relaxed);
+  bool won = seen == 0 && slot.compare_exchange_strong(seen, entry, std::memory_order_relaxed);
+  *current = seen;
+  return won;
 }
 
 bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const {
@@ -149,15 +177,15 @@ void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,
                                   int64_t end) const {
   // Stage by stage: each stage only starts loads whose address the previous stage fetched.
   uint64_t candidates[kBatch];
-  for (int64_t i = start; i < end; ++i) Prefetch(&slots_[hashes[i] & mask_]);
+  for (int64_t i = start; i < end; ++i) Prefetch(SlotAddress(hashes[i] & mask_));
   for (int64_t i = start; i < end; ++i) {
     uint64_t& cand = candidates[i - start];
     cand = 0;
     if (nulls[i]) continue;
-    uint64_t tag = hashes[i] & ~kRefMask;
-    for (uint64_t s = hashes[i] & mask_; slots_[s] != 0; s = (s + 1) & mask_) {
-      if ((slots_[s] & ~kRefMask) != tag) continue;
-      cand = slots_[s] & kRefMask;
+    uint64_t tag = TagOf(hashes[i]);
+    for (uint64_t s = hashes[i] & mask_; SlotAt(s) != 0; s = (s + 1) & mask_) {
+      if (EntryTag(SlotAt(s)) != tag) continue;
+      cand = EntryRef(SlotAt(s));
       const Part& part = parts_[RefChunk(cand)];
       uint64_t r = RefRow(cand);
       if (part.stride > 0) {
