@@ -97,6 +97,22 @@ Status JoinHashTable::Build(const std::string& name) {
   return ThreadPool::Default().ParallelFor(parts_.size(), [&](size_t c) { return Insert(c); });
 }
 
+inline bool JoinHashTable::ClaimSlot(uint64_t s, uint64_t entry, uint64_t* current) {
+  if (narrow_) {
+    std::atomic_ref<uint32_t> slot(narrow_slots_[s]);
+    uint32_t seen = slot.load(std::memory_order_relaxed);
+    bool won = seen == 0 && slot.compare_exchange_strong(seen, static_cast<uint32_t>(entry),
+                                                         std::memory_order_relaxed);
+    *current = seen;
+    return won;
+  }
+  std::atomic_ref<uint64_t> slot(wide_slots_[s]);
+  uint64_t seen = slot.load(std::memory_order_relaxed);
+  bool won = seen == 0 && slot.compare_exchange_strong(seen, entry, std::memory_order_relaxed);
+  *current = seen;
+  return won;
+}
+
 Status JoinHashTable::Insert(size_t c) {
   const Part& part = parts_[c];
   int64_t n = part.chunk.num_rows;
@@ -133,22 +149,6 @@ Status JoinHashTable::Insert(size_t c) {
     }
   }
   return Status::OK();
-}
-
-bool JoinHashTable::ClaimSlot(uint64_t s, uint64_t entry, uint64_t* current) {
-  if (narrow_) {
-    std::atomic_ref<uint32_t> slot(narrow_slots_[s]);
-    uint32_t seen = slot.load(std::memory_order_relaxed);
-    bool won = seen == 0 && slot.compare_exchange_strong(seen, static_cast<uint32_t>(entry),
-                                                         std::memory_order_relaxed);
-    *current = seen;
-    return won;
-  }
-  std::atomic_ref<uint64_t> slot(wide_slots_[s]);
-  uint64_t seen = slot.load(std::memory_order_relaxed);
-  bool won = seen == 0 && slot.compare_exchange_strong(seen, entry, std::memory_order_relaxed);
-  *current = seen;
-  return won;
 }
 
 bool JoinHashTable::BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const {
