@@ -83,6 +83,17 @@ Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, con
     ASSIGN_OR_RETURN(auto progress, scheduler.Advance(dag, run, Now()));
     reporter.Update(store, run.key());
     if (progress.finished && executor.running() == 0) break;
+    if (!progress.finished && executor.running() == 0 && !progress.wake_at) {
+      // Nothing runs, nothing is due: e.g. depends_on_past on a previous run that failed.
+      std::string waiting;
+      ASSIGN_OR_RETURN(auto tis, store.ListTaskInstances(run.key()));
+      for (const auto& ti : tis) {
+        if (!IsFinished(ti.state)) waiting += (waiting.empty() ? "" : ", ") + ti.task_id;
+      }
+      return Status::Cancelled("run " + run.run_id + " cannot go on: tasks " + waiting +
+                               " wait for something no task of this run will do (is a "
+                               "depends_on_past task waiting for a previous run?)");
+    }
     TimePoint deadline = Now() + std::chrono::seconds(1);
     if (progress.wake_at && *progress.wake_at < deadline) deadline = *progress.wake_at;
     for (const auto& f : executor.Wait(deadline)) {
