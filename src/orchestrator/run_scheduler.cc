@@ -5,6 +5,7 @@
 #include <map>
 
 #include "orchestrator/task_operator.h"
+#include "orchestrator/task_runner.h"
 #include "orchestrator/trigger_rules.h"
 #include "orchestrator/try_completion.h"
 
@@ -79,6 +80,20 @@ Result<bool> RunScheduler::PastAllowsRun(const DagSpec& dag, const DagRunModel& 
   return ti->state == TaskState::kSuccess || ti->state == TaskState::kSkipped;
 }
 
+Result<TaskState> RunScheduler::RemoveIfGone(const DagSpec& dag, const TaskInstanceModel& ti) {
+  // Airflow's verify_integrity: a task the DAG file no longer has must not hold its run back.
+  // Running tries end first (HandleFinished); finished ones keep their history.
+  bool active = ti.state == TaskState::kRunning || ti.state == TaskState::kQueued;
+  if (dag.FindTask(ti.task_id) || IsFinished(ti.state) || active) return ti.state;
+  TaskInstanceUpdate u;
+  u.state = TaskState::kRemoved;
+  u.next_attempt_at = std::nullopt;
+  ASSIGN_OR_RETURN(bool removed, store_->TransitionTaskInstance(ti.key(), {ti.state}, u));
+  if (removed) return TaskState::kRemoved;
+  ASSIGN_OR_RETURN(auto fresh, store_->GetTaskInstance(ti.key()));
+  return fresh.state;
+}
+
 Status RunScheduler::Queue(const DagSpec& dag, const TaskSpec& task, const TaskInstanceModel& ti) {
   // A rescheduled sensor continues the same try; anything else starts the next one.
   int try_number = ti.state == TaskState::kUpForReschedule ? ti.try_number : ti.try_number + 1;
@@ -102,7 +117,7 @@ Status RunScheduler::Queue(const DagSpec& dag, const TaskSpec& task, const TaskI
 }
 
 Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const DagRunModel& run,
-                                                    TimePoint now) {
+                                                     TimePoint now) {
   Progress progress;
   if (IsFinished(run.state)) {
     progress.finished = true;
@@ -119,6 +134,7 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
   std::map<std::string, TaskInstanceModel> by_id;
   StateMap states;
   for (auto& ti : tis) {
+    ASSIGN_OR_RETURN(ti.state, RemoveIfGone(dag, ti));
     states[ti.task_id] = ti.state;
     by_id[ti.task_id] = ti;
   }
@@ -128,6 +144,13 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
     if (it == by_id.end()) continue;
     TaskInstanceModel& ti = it->second;
     const TaskOperator* op = FindOperator(task.operator_name);
+    if (ti.state == TaskState::kRemoved) {  // back in the DAG file: scheduled afresh
+      TaskInstanceUpdate u;
+      u.state = TaskState::kNone;
+      ASSIGN_OR_RETURN(bool back, store_->TransitionTaskInstance(ti.key(), {ti.state}, u));
+      if (!back) continue;
+      ti.state = states[task.id] = TaskState::kNone;
+    }
     if (ti.state == TaskState::kNone) {
       TriggerDecision d = Decide(dag, task, states);
       if (d == TriggerDecision::kWait) continue;
@@ -170,16 +193,25 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
 }
 
 Status RunScheduler::HandleFinished(const DagSpec& dag, const FinishedTry& f, TimePoint now) {
+  // Another process held the task instance (a try started twice around a restart): its
+  // owner records the outcome, and the try must not be failed on its behalf.
+  if (f.exit_code == kTryNotOwned) return Status::OK();
   ASSIGN_OR_RETURN(auto ti, store_->GetTaskInstance(f.handle.key));
   bool unrecorded = ti.try_number == f.handle.try_number &&
                     (ti.state == TaskState::kRunning || ti.state == TaskState::kQueued);
   if (!unrecorded) return Status::OK();  // the try recorded its own outcome
   const TaskSpec* task = dag.FindTask(ti.task_id);
-  if (!task) return Status::OK();  // the task left the DAG file; nothing to retry
+  if (!task) {  // the task left the DAG file: nothing to retry, and its run must go on
+    TaskInstanceUpdate u;
+    u.state = TaskState::kRemoved;
+    u.end_date = now;
+    u.pid = std::nullopt;
+    return store_->TransitionTaskInstance(ti.key(), {ti.state}, u).status();
+  }
   std::string why;
   if (f.timed_out) {
-    why = "execution_timeout of " +
-          FormatDuration(task->execution_timeout.value_or(Micros(0))) + " exceeded; killed";
+    why = "execution_timeout of " + FormatDuration(task->execution_timeout.value_or(Micros(0))) +
+          " exceeded; killed";
   } else if (f.exit_code) {
     why = "the try's process ended with status " + std::to_string(*f.exit_code) +
           " before recording an outcome";
@@ -199,17 +231,22 @@ Status RunScheduler::RecoverOrphans(const DagSpec& dag, const DagRunModel& run, 
     if (ti.state == TaskState::kRunning) {
       pid_t pid = static_cast<pid_t>(ti.pid.value_or(0));
       bool alive = pid > 0 && kill(pid, 0) == 0 && IsTryProcess(pid, ti.key());
-      if (alive && task) {
-        RETURN_NOT_OK(executor_->Adopt({ti.key(), ti.try_number}, pid,
-                                       ti.start_date.value_or(now), task->execution_timeout,
-                                       ti.log_path));
+      if (alive) {  // even of a task the file lost: its end is handled as any other
+        RETURN_NOT_OK(executor_->Adopt({ti.key(), ti.try_number}, pid, ti.start_date.value_or(now),
+                                       task ? task->execution_timeout : std::nullopt, ti.log_path));
         continue;
       }
-      if (!task) continue;
+      if (!task) {
+        TaskInstanceUpdate u;
+        u.state = TaskState::kRemoved;
+        u.end_date = now;
+        u.pid = std::nullopt;
+        RETURN_NOT_OK(store_->TransitionTaskInstance(ti.key(), {TaskState::kRunning}, u).status());
+        continue;
+      }
       std::string why = "zombie: the try's process (pid " + std::to_string(pid) +
                         ") is gone without recording an outcome; log: " + ti.log_path;
-      RETURN_NOT_OK(CompleteTry(*store_, *task, ti, run.logical_date, TaskOutcome::Failed(why),
-                                now)
+      RETURN_NOT_OK(CompleteTry(*store_, *task, ti, run.logical_date, TaskOutcome::Failed(why), now)
                         .status());
     } else if (ti.state == TaskState::kQueued) {
       // Queued for a process that never marked itself running: queue it again.

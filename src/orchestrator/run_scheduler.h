@@ -39,8 +39,10 @@ class RunScheduler {
 
  private:
   Status Queue(const DagSpec& dag, const TaskSpec& task, const TaskInstanceModel& ti);
-  Result<bool> PastAllowsRun(const DagSpec& dag, const DagRunModel& run,
-                             const TaskSpec& task);
+  // Marks removed a waiting task instance whose task is no longer in the DAG; returns its
+  // state after that.
+  Result<TaskState> RemoveIfGone(const DagSpec& dag, const TaskInstanceModel& ti);
+  Result<bool> PastAllowsRun(const DagSpec& dag, const DagRunModel& run, const TaskSpec& task);
 
   MetadataStore* store_;
   LocalExecutor* executor_;

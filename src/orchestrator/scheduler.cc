@@ -48,10 +48,24 @@ Status Scheduler::Recover() {
   q.states = {DagRunState::kRunning};
   ASSIGN_OR_RETURN(auto active, store_->ListDagRuns(q));
   for (const auto& run : active) {
-    auto dag = dags_->FindDag(run.dag_id);
-    if (dag) RETURN_NOT_OK(runs_.RecoverOrphans(*dag, run, Now()));
+    // A backfill beside a running scheduler must not adopt (and then wait for) its tries.
+    if (!options_.only_runs.empty() && !options_.only_runs.count({run.dag_id, run.run_id})) {
+      continue;
+    }
+    // Done by AdvanceRuns once the run's DAG loads: its file may be broken right now.
+    to_recover_.insert({run.dag_id, run.run_id});
   }
   return Status::OK();
+}
+
+void Scheduler::RememberDags() {
+  for (const auto& dag : dags_->Dags()) last_known_[dag->dag_id] = dag;
+}
+
+std::shared_ptr<const DagSpec> Scheduler::LastKnownDag(const std::string& dag_id) const {
+  if (auto dag = dags_->FindDag(dag_id)) return dag;
+  auto it = last_known_.find(dag_id);
+  return it == last_known_.end() ? nullptr : it->second;
 }
 
 Result<std::optional<DataInterval>> Scheduler::LastScheduledInterval(const DagSpec& dag) {
@@ -100,7 +114,9 @@ Status Scheduler::CreateDueRuns(const DagSpec& dag, TimePoint now) {
     if (!created.ok() && created.status().code() != StatusCode::kAlreadyExists) {
       return created.status();
     }
-    if (created.ok() && options_.report) options_.report("created run " + run.run_id + " of " + dag.dag_id);
+    if (created.ok() && options_.report) {
+      options_.report("created run " + run.run_id + " of " + dag.dag_id);
+    }
     last_interval_[dag.dag_id] = *next;
   }
 }
@@ -121,6 +137,9 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
     *all_done = false;
     auto dag = dags_->FindDag(run.dag_id);
     if (!dag) continue;  // its file does not load now: the run waits for a fix
+    if (to_recover_.erase({run.dag_id, run.run_id})) {
+      RETURN_NOT_OK(runs_.RecoverOrphans(*dag, run, now));
+    }
     if (run.state == DagRunState::kQueued) {  // max_active_runs holds queued runs back
       if (running_per_dag[run.dag_id] >= dag->max_active_runs) continue;
       running_per_dag[run.dag_id]++;
@@ -138,6 +157,7 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
 Status Scheduler::Run(const std::atomic<bool>& stop) {
   RETURN_NOT_OK(dags_->Refresh().status());
   RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
+  RememberDags();
   RETURN_NOT_OK(Recover());
   TimePoint next_refresh = Now() + home_.dag_refresh_interval;
   while (!stop.load()) {
@@ -145,6 +165,7 @@ Status Scheduler::Run(const std::atomic<bool>& stop) {
     if (now >= next_refresh) {
       RETURN_NOT_OK(dags_->Refresh().status());
       RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
+      RememberDags();
       next_refresh = now + home_.dag_refresh_interval;
     }
     if (options_.only_runs.empty()) {
@@ -156,7 +177,8 @@ Status Scheduler::Run(const std::atomic<bool>& stop) {
     TimePoint deadline = std::min(next_refresh, Now() + kMaxSleep);
     if (wake && *wake < deadline) deadline = *wake;
     for (const auto& f : executor_.Wait(deadline)) {
-      auto dag = dags_->FindDag(f.handle.key.dag_id);
+      // Even while its file is broken: a try that died must still fail (and be retried).
+      auto dag = LastKnownDag(f.handle.key.dag_id);
       if (dag) RETURN_NOT_OK(runs_.HandleFinished(*dag, f, Now()));
     }
   }

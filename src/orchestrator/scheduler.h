@@ -40,6 +40,9 @@ class Scheduler {
 
  private:
   Status Recover();
+  void RememberDags();
+  // The DAG as loaded now, else as last loaded (its file is broken or gone).
+  std::shared_ptr<const DagSpec> LastKnownDag(const std::string& dag_id) const;
   Status CreateDueRuns(const DagSpec& dag, TimePoint now);
   Result<std::optional<DataInterval>> LastScheduledInterval(const DagSpec& dag);
   // Advances the active runs; returns when to look again at the latest.
@@ -52,6 +55,9 @@ class Scheduler {
   LocalExecutor executor_;
   RunScheduler runs_;
   std::map<std::string, std::optional<DataInterval>> last_interval_;  // per DAG
+  std::map<std::string, std::shared_ptr<const DagSpec>> last_known_;  // per DAG
+  // Runs active when the scheduler started whose orphaned tries are not recovered yet.
+  std::set<std::pair<std::string, std::string>> to_recover_;
 };
 
 // The run_id Airflow gives scheduled runs: "scheduled__<logical date, ISO 8601>".
