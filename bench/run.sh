@@ -4,6 +4,8 @@
 # Knobs (environment): SLUICE_BIN, BENCH_SIZES="1000000 10000000", BENCH_RUNS (all sizes) or
 # BENCH_RUNS_<rows> (default 5 below 5M rows, 3 above), BENCH_TOOLS="sluice duckdb polars",
 # BENCH_SEED, BENCH_DATA_ROOT, BENCH_RESULTS, BENCH_DUCKDB_ARGS / BENCH_POLARS_ARGS (variants).
+# Then the scheduler benchmark (bench/scheduler_bench.sh, its own BENCH_SCHED_* knobs), which
+# writes the "## Scheduler" section; BENCH_SCHEDULER=0 skips it, BENCH_ETL=0 skips the salary job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,16 +16,27 @@ if [ ! -x "$SLUICE_BIN" ]; then
   echo "bench: $SLUICE_BIN not found; run 'make build' first (or set SLUICE_BIN)" >&2
   exit 1
 fi
-if [ ! -x /usr/bin/time ]; then
-  echo "bench: GNU time (/usr/bin/time) is missing; scripts/bootstrap.sh installs package 'time'" >&2
-  exit 1
-fi
-# Each tool must at least load before an hour of benchmarking starts.
-node -e "require('@duckdb/node-api')" || { echo "bench: @duckdb/node-api does not load" >&2; exit 1; }
-if ! node -e "require('nodejs-polars')" 2>/dev/null; then
-  echo "bench: nodejs-polars does not load (its native package for this platform is missing);" \
-       "Polars is left out" >&2
-  export BENCH_TOOLS="${BENCH_TOOLS:-sluice duckdb}"
+results="${BENCH_RESULTS:-bench/RESULTS.md}"
+if [ "${BENCH_ETL:-1}" != 0 ]; then
+  if [ ! -x /usr/bin/time ]; then
+    echo "bench: GNU time (/usr/bin/time) is missing; scripts/bootstrap.sh installs package 'time'" >&2
+    exit 1
+  fi
+  # Each tool must at least load before an hour of benchmarking starts.
+  node -e "require('@duckdb/node-api')" || { echo "bench: @duckdb/node-api does not load" >&2; exit 1; }
+  if ! node -e "require('nodejs-polars')" 2>/dev/null; then
+    echo "bench: nodejs-polars does not load (its native package for this platform is missing);" \
+         "Polars is left out" >&2
+    export BENCH_TOOLS="${BENCH_TOOLS:-sluice duckdb}"
+  fi
+  # bench.mjs rewrites the whole file: keep the scheduler section for when it is not rerun.
+  kept_scheduler="$(awk '/^## /{on = ($0 == "## Scheduler")} on' "$results" 2>/dev/null || true)"
+  node bench/bench.mjs
+  if [ "${BENCH_SCHEDULER:-1}" = 0 ] && [ -n "$kept_scheduler" ]; then
+    printf '\n%s\n' "$kept_scheduler" >>"$results"
+  fi
 fi
 
-exec node bench/bench.mjs
+if [ "${BENCH_SCHEDULER:-1}" != 0 ]; then
+  bash bench/scheduler_bench.sh
+fi
