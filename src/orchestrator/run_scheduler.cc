@@ -124,13 +124,27 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
     progress.state = run.state;
     return progress;
   }
-  std::vector<NewTaskInstance> wanted;
-  for (const auto& t : dag.tasks) wanted.push_back({t.id, t.operator_name, t.retries});
-  RETURN_NOT_OK(store_->CreateTaskInstances(run.key(), wanted).status());
+  // The run's task instances exist once created for this set of tasks; skipping the
+  // insert on every event keeps a finished try's hop short in large DAGs.
+  std::string signature = dag.dag_id + '\n' + run.run_id;
+  for (const auto& t : dag.tasks) signature += '\n' + t.id;
+  if (!created_.count(signature)) {
+    std::vector<NewTaskInstance> wanted;
+    for (const auto& t : dag.tasks) wanted.push_back({t.id, t.operator_name, t.retries});
+    RETURN_NOT_OK(store_->CreateTaskInstances(run.key(), wanted).status());
+    created_.insert(signature);
+  }
   if (run.state == DagRunState::kQueued) {
     RETURN_NOT_OK(store_->SetDagRunState(run.key(), DagRunState::kRunning, now));
   }
   ASSIGN_OR_RETURN(auto tis, store_->ListTaskInstances(run.key()));
+  if (tis.size() < dag.tasks.size()) {  // the run was recreated under the same id meanwhile
+    created_.erase(signature);
+    std::vector<NewTaskInstance> wanted;
+    for (const auto& t : dag.tasks) wanted.push_back({t.id, t.operator_name, t.retries});
+    RETURN_NOT_OK(store_->CreateTaskInstances(run.key(), wanted).status());
+    ASSIGN_OR_RETURN(tis, store_->ListTaskInstances(run.key()));
+  }
   std::map<std::string, TaskInstanceModel> by_id;
   StateMap states;
   for (auto& ti : tis) {

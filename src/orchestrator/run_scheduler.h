@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 
 #include "orchestrator/dag.h"
@@ -47,6 +48,8 @@ class RunScheduler {
   MetadataStore* store_;
   LocalExecutor* executor_;
   std::string home_;
+  // "dag\nrun\ntask ids...": runs whose task instances exist for exactly these tasks.
+  std::set<std::string> created_;
 };
 
 // The state a finished run ends in: failed when a leaf task failed or was upstream_failed,
