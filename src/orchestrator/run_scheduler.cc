@@ -128,10 +128,13 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
   // insert on every event keeps a finished try's hop short in large DAGs.
   std::string signature = dag.dag_id + '\n' + run.run_id;
   for (const auto& t : dag.tasks) signature += '\n' + t.id;
-  if (!created_.count(signature)) {
+  auto create_all = [&]() -> Status {
     std::vector<NewTaskInstance> wanted;
     for (const auto& t : dag.tasks) wanted.push_back({t.id, t.operator_name, t.retries});
-    RETURN_NOT_OK(store_->CreateTaskInstances(run.key(), wanted).status());
+    return store_->CreateTaskInstances(run.key(), wanted).status();
+  };
+  if (!created_.count(signature)) {
+    RETURN_NOT_OK(create_all());
     created_.insert(signature);
   }
   if (run.state == DagRunState::kQueued) {
@@ -139,10 +142,7 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
   }
   ASSIGN_OR_RETURN(auto tis, store_->ListTaskInstances(run.key()));
   if (tis.size() < dag.tasks.size()) {  // the run was recreated under the same id meanwhile
-    created_.erase(signature);
-    std::vector<NewTaskInstance> wanted;
-    for (const auto& t : dag.tasks) wanted.push_back({t.id, t.operator_name, t.retries});
-    RETURN_NOT_OK(store_->CreateTaskInstances(run.key(), wanted).status());
+    RETURN_NOT_OK(create_all());
     ASSIGN_OR_RETURN(tis, store_->ListTaskInstances(run.key()));
   }
   std::map<std::string, TaskInstanceModel> by_id;
