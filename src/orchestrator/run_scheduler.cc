@@ -237,7 +237,8 @@ Status RunScheduler::HandleFinished(const DagSpec& dag, const FinishedTry& f, Ti
   return CompleteTry(*store_, *task, ti, run.logical_date, TaskOutcome::Failed(why), now).status();
 }
 
-Status RunScheduler::RecoverOrphans(const DagSpec& dag, const DagRunModel& run, TimePoint now) {
+Status RunScheduler::RecoverOrphans(const DagSpec& dag, const DagRunModel& run, TimePoint now,
+                                    bool reset_queued) {
   ASSIGN_OR_RETURN(auto tis, store_->ListTaskInstances(run.key()));
   for (const auto& ti : tis) {
     if (executor_->IsTracking(ti.key())) continue;
@@ -262,7 +263,7 @@ Status RunScheduler::RecoverOrphans(const DagSpec& dag, const DagRunModel& run, 
                         ") is gone without recording an outcome; log: " + ti.log_path;
       RETURN_NOT_OK(CompleteTry(*store_, *task, ti, run.logical_date, TaskOutcome::Failed(why), now)
                         .status());
-    } else if (ti.state == TaskState::kQueued) {
+    } else if (ti.state == TaskState::kQueued && reset_queued) {
       // Queued for a process that never marked itself running: queue it again.
       TaskInstanceUpdate u;
       u.state = TaskState::kScheduled;

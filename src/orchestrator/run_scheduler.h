@@ -33,10 +33,11 @@ class RunScheduler {
   // out), the try fails here, per the task's retry policy.
   Status HandleFinished(const DagSpec& dag, const FinishedTry& finished, TimePoint now);
 
-  // After a scheduler restart, for one run: adopts try processes that still live, fails the
-  // tries whose process is gone (zombies), and puts back tries queued for a process that
-  // never started.
-  Status RecoverOrphans(const DagSpec& dag, const DagRunModel& run, TimePoint now);
+  // For one run: adopts try processes that still live but nobody watches, fails the tries
+  // whose process is gone (zombies), and, after a scheduler restart (`reset_queued`), puts
+  // back tries queued for a process that never started.
+  Status RecoverOrphans(const DagSpec& dag, const DagRunModel& run, TimePoint now,
+                        bool reset_queued = true);
 
  private:
   Status Queue(const DagSpec& dag, const TaskSpec& task, const TaskInstanceModel& ti);

@@ -9,6 +9,7 @@ namespace sluice::orchestrator {
 namespace {
 
 constexpr auto kMaxSleep = std::chrono::seconds(1);
+constexpr auto kZombieSweepInterval = std::chrono::seconds(5);
 
 bool IsScheduled(const DagRunModel& r) {
   return r.run_type == DagRunType::kScheduled || r.run_type == DagRunType::kBackfill;
@@ -127,6 +128,11 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
   ASSIGN_OR_RETURN(auto active, store_->ListDagRuns(q));
   std::reverse(active.begin(), active.end());  // oldest logical date first
   std::optional<TimePoint> wake;
+  paused_.clear();
+  // Tries that died while nobody watched them (e.g. around a restart) are found every
+  // few seconds, not only when the scheduler starts.
+  bool sweep_zombies = now >= next_zombie_sweep_;
+  if (sweep_zombies) next_zombie_sweep_ = now + kZombieSweepInterval;
   std::map<std::string, int> running_per_dag;
   for (const auto& r : active) running_per_dag[r.dag_id] += r.state == DagRunState::kRunning;
   *all_done = true;
@@ -139,6 +145,17 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
     if (!dag) continue;  // its file does not load now: the run waits for a fix
     if (to_recover_.erase({run.dag_id, run.run_id})) {
       RETURN_NOT_OK(runs_.RecoverOrphans(*dag, run, now));
+    } else if (sweep_zombies && run.state == DagRunState::kRunning) {
+      RETURN_NOT_OK(runs_.RecoverOrphans(*dag, run, now, /*reset_queued=*/false));
+    }
+    // A paused DAG starts no queued run (backfills aside); runs already going finish.
+    if (options_.only_runs.empty() && run.state == DagRunState::kQueued) {
+      auto paused = paused_.find(run.dag_id);
+      if (paused == paused_.end()) {
+        ASSIGN_OR_RETURN(DagModel model, store_->GetDag(run.dag_id));
+        paused = paused_.emplace(run.dag_id, model.is_paused).first;
+      }
+      if (paused->second) continue;
     }
     if (run.state == DagRunState::kQueued) {  // max_active_runs holds queued runs back
       if (running_per_dag[run.dag_id] >= dag->max_active_runs) continue;

@@ -55,6 +55,8 @@ class Scheduler {
   LocalExecutor executor_;
   RunScheduler runs_;
   std::map<std::string, std::optional<DataInterval>> last_interval_;  // per DAG
+  std::map<std::string, bool> paused_;  // per DAG, read once per pass
+  TimePoint next_zombie_sweep_;
   std::map<std::string, std::shared_ptr<const DagSpec>> last_known_;  // per DAG
   // Runs active when the scheduler started whose orphaned tries are not recovered yet.
   std::set<std::pair<std::string, std::string>> to_recover_;

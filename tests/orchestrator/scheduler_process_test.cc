@@ -410,6 +410,21 @@ tasks:
   for (const auto& r : Runs("p")) EXPECT_EQ(ToString(r.state), "success") << r.run_id;
 }
 
+TEST_F(SchedulerProcess, PausedDagKeepsItsTriggeredRunQueuedUntilUnpaused) {
+  WriteDag("m.yml", "dag_id: m\nschedule: null\ntasks:\n  - {id: t, operator: bash, bash: 'true'}\n");
+  std::string out;
+  ASSERT_EQ(Sluice("dags pause m", &out), 0) << out;
+  StartScheduler();
+  ASSERT_EQ(Sluice("dags trigger m", &out), 0) << out;
+  std::this_thread::sleep_for(seconds(1));
+  auto runs = Runs("m");
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(ToString(runs[0].state), "queued") << "a paused DAG started a run";
+  ASSERT_EQ(Sluice("dags unpause m", &out), 0) << out;
+  ASSERT_TRUE(WaitForFinishedRuns("m", 1, seconds(10))) << Diagnostics();
+  EXPECT_EQ(ToString(Runs("m")[0].state), "success");
+}
+
 // A chain a >> b >> c >> d of bash tasks that each append their id to order.txt, then sleep
 // (b longest: the scheduler is stopped while it runs).
 class SchedulerRestart : public SchedulerProcess {
