@@ -1,5 +1,6 @@
 // `sluice db init | migrate | check`: the metadata DB's schema.
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
@@ -13,6 +14,9 @@ namespace {
 int RunDb(const std::string& action) {
   auto home = orchestrator::LoadHome();
   if (!home.ok()) return Fail(home.status(), "db " + action);
+  std::error_code ec;
+  if (action == "init") std::filesystem::create_directories(home->path, ec);
+  if (ec) return Fail(Status::IoError(home->path + ": " + ec.message()), "db init");
   auto store = orchestrator::SqliteStore::Open(home->db_path);
   if (!store.ok()) return Fail(store.status(), "db " + action);
   if (action == "init") {
