@@ -60,6 +60,10 @@ void PrintTable(const std::vector<std::string>& columns, const std::vector<nlohm
   }
 }
 
+nlohmann::json TimeOrNull(const std::optional<TimePoint>& t) {
+  return t ? nlohmann::json(FormatIso8601(*t)) : nlohmann::json(nullptr);
+}
+
 std::vector<std::string> SelfArgv() {
   char buf[4096];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);

@@ -4,10 +4,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "common/time_util.h"
 
 namespace sluice::cli {
 
@@ -17,6 +19,9 @@ int Fail(const Status& status, const std::string& context = "");
 // Columns are snake_case names; rows hold one JSON value per column.
 void PrintTable(const std::vector<std::string>& columns, const std::vector<nlohmann::json>& rows,
                 bool json);
+
+// An ISO 8601 time for a table cell, or null.
+nlohmann::json TimeOrNull(const std::optional<TimePoint>& t);
 
 // "sluice" plus the global options a child process needs (the binary's own path).
 std::vector<std::string> SelfArgv();

@@ -14,10 +14,6 @@ using namespace orchestrator;
 
 namespace {
 
-nlohmann::json TimeOrNull(const std::optional<TimePoint>& t) {
-  return t ? nlohmann::json(FormatIso8601(*t)) : nlohmann::json(nullptr);
-}
-
 int DagsList(bool json) {
   auto ctx = OpenContext(true, true);
   if (!ctx.ok()) return Fail(ctx.status(), "dags list");

@@ -35,10 +35,6 @@ int TasksRun(const TaskTryRequest& req) {
   return RunTaskTry(*ctx->store, *dag, req);
 }
 
-nlohmann::json TimeOrNull(const std::optional<TimePoint>& t) {
-  return t ? nlohmann::json(FormatIso8601(*t)) : nlohmann::json(nullptr);
-}
-
 int TasksStates(const std::string& dag_id, const std::string& run_id, bool json) {
   auto ctx = OpenContext(false, false);
   if (!ctx.ok()) return Fail(ctx.status(), "tasks states");

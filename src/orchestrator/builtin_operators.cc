@@ -1,7 +1,5 @@
 // The operators of issue 3: empty, command (argv, no shell), bash (a script), bash_sensor
 // (Airflow's BashSensor: done when the script exits 0) and etl (a job spec on the engine).
-#include <sstream>
-
 #include "engine/executor.h"
 #include "engine/job_spec.h"
 #include "orchestrator/subprocess.h"
