@@ -9,6 +9,7 @@ debian_packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev libfast-float-dev
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev libhowardhinnant-date-dev tzdata
+  libcpp-httplib-dev libsodium-dev python3 python3-pip python3-venv procps
 )
 # Node.js may come from elsewhere than Debian (a nodesource build bundles npm and conflicts
 # with Debian's npm package), so it is looked for as commands, not packages.
@@ -39,4 +40,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # which this registry does not carry; install honours the lock for what it does carry.
   (cd "$npm_dir" && npm install --no-audit --no-fund --loglevel=error)
   echo "$want" > "$stamp"
+fi
+
+# Python test peers (moto's S3/EMR server, boto3, awscli): this image may already carry them;
+# elsewhere they go into a project-local virtualenv, never into the system Python.
+py_dir=tools/py
+if ! { command -v moto_server && command -v aws && python3 -c 'import boto3, moto'; } >/dev/null 2>&1 \
+   && [ ! -x "$py_dir/bin/moto_server" ]; then
+  echo "bootstrap: installing moto[server], boto3 and awscli into $py_dir"
+  python3 -m venv "$py_dir"
+  "$py_dir/bin/pip" install --quiet 'moto[server]' boto3 awscli
 fi

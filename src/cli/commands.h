@@ -17,5 +17,6 @@ void RegisterDb(CLI::App& app, int* exit_code);
 void RegisterDags(CLI::App& app, int* exit_code);
 void RegisterTasks(CLI::App& app, int* exit_code);
 void RegisterScheduler(CLI::App& app, int* exit_code);
+void RegisterClusters(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

@@ -230,4 +230,16 @@ struct UserModel {
   std::optional<TimePoint> created_at;  // CreateUser uses the creation time when empty
 };
 
+// A cluster that a task of a run created (cluster_create): the scheduler terminates it when
+// the run ends, through the connection it was created with.
+struct RunClusterModel {
+  std::string dag_id;
+  std::string run_id;
+  std::string cluster_id;
+  std::string task_id;
+  std::string connection;
+  TimePoint created_at;
+  std::optional<TimePoint> reaped_at;
+};
+
 }  // namespace sluice::orchestrator

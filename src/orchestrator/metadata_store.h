@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/cluster_store.h"
 #include "common/status.h"
 #include "common/time_util.h"
 #include "orchestrator/metadata_models.h"
@@ -126,6 +127,17 @@ class MetadataStore {
   virtual Status SetConnection(const ConnectionModel& connection) = 0;  // inserts or replaces
   virtual Status DeleteConnection(std::string_view conn_id) = 0;
   virtual Result<std::vector<ConnectionModel>> ListConnections() = 0;  // secrets left empty
+
+  // --- Clusters ---
+  // The local cluster service's clusters and steps live in the same database.
+  virtual cluster::ClusterStore* clusters() = 0;
+  // Remembers that a task of a run created a cluster (again is fine).
+  virtual Status RecordRunCluster(const RunClusterModel& record) = 0;
+  virtual Result<std::vector<RunClusterModel>> ListRunClusters(const DagRunKey& run) = 0;
+  // Clusters of runs that have ended (success or failed) not yet reaped.
+  virtual Result<std::vector<RunClusterModel>> ListClustersOfEndedRuns() = 0;
+  virtual Status MarkRunClusterReaped(const DagRunKey& run, std::string_view cluster_id,
+                                      TimePoint at) = 0;
 
   // --- Users (the web server's, design §9) ---
   virtual Status CreateUser(const UserModel& user) = 0;

@@ -137,9 +137,43 @@ CREATE TABLE user (
 CREATE INDEX task_instance_state ON task_instance (state);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// The local cluster service's clusters and steps (documents the cluster component reads and
+// writes whole), and which run created which cluster, so the scheduler can reap it.
+constexpr const char* kV3Clusters = R"sql(
+CREATE TABLE emr_cluster (
+  id TEXT PRIMARY KEY NOT NULL,
+  state TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  doc TEXT NOT NULL CHECK (json_valid(doc))
+) STRICT;
+CREATE INDEX emr_cluster_state ON emr_cluster (state);
+
+CREATE TABLE emr_step (
+  cluster_id TEXT NOT NULL REFERENCES emr_cluster (id) ON DELETE CASCADE,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  doc TEXT NOT NULL CHECK (json_valid(doc)),
+  PRIMARY KEY (cluster_id, id),
+  UNIQUE (cluster_id, seq)
+) STRICT;
+
+CREATE TABLE run_cluster (
+  dag_id TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  cluster_id TEXT NOT NULL,
+  task_id TEXT NOT NULL,
+  connection TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  reaped_at INTEGER,
+  PRIMARY KEY (dag_id, run_id, cluster_id),
+  FOREIGN KEY (dag_id, run_id) REFERENCES dag_run (dag_id, run_id) ON DELETE CASCADE
+) STRICT;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "dags, runs, task instances and tries, xcom, variables, connections", kV1Core},
     {2, "users; task instances by state", kV2UsersAndWorkQueue},
+    {3, "local clusters and steps; clusters created by runs", kV3Clusters},
 }};
 
 constexpr const char* kCreateVersionTable = R"sql(

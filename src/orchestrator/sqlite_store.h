@@ -20,7 +20,7 @@ namespace sqlite {
 class Connection;
 }
 
-class SqliteStore final : public MetadataStore {
+class SqliteStore final : public MetadataStore, public cluster::ClusterStore {
  public:
   // Opens (creating if missing) the database at `path`; does not touch its schema: call
   // Init() or Check() next. The error names the file.
@@ -91,6 +91,25 @@ class SqliteStore final : public MetadataStore {
   Status SetConnection(const ConnectionModel& connection) override;
   Status DeleteConnection(std::string_view conn_id) override;
   Result<std::vector<ConnectionModel>> ListConnections() override;
+
+  cluster::ClusterStore* clusters() override { return this; }
+  Status RecordRunCluster(const RunClusterModel& record) override;
+  Result<std::vector<RunClusterModel>> ListRunClusters(const DagRunKey& run) override;
+  Result<std::vector<RunClusterModel>> ListClustersOfEndedRuns() override;
+  Status MarkRunClusterReaped(const DagRunKey& run, std::string_view cluster_id,
+                              TimePoint at) override;
+
+  // cluster::ClusterStore (WithTransaction is shared with MetadataStore).
+  Status CreateCluster(const cluster::ClusterRecord& cluster) override;
+  Result<cluster::ClusterRecord> GetCluster(std::string_view id) override;
+  Result<std::vector<cluster::ClusterRecord>> ListClusters(
+      const std::vector<cluster::ClusterState>& states) override;
+  Status SaveCluster(const cluster::ClusterRecord& cluster) override;
+  Status AddSteps(std::vector<cluster::StepRecord>* steps) override;
+  Result<cluster::StepRecord> GetStep(std::string_view cluster_id,
+                                      std::string_view step_id) override;
+  Result<std::vector<cluster::StepRecord>> ListSteps(std::string_view cluster_id) override;
+  Status SaveStep(const cluster::StepRecord& step) override;
 
   Status CreateUser(const UserModel& user) override;
   Result<UserModel> GetUser(std::string_view username) override;
