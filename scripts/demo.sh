@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `make demo`: the seed's job on one machine. Lays out the demo bucket under
+# `make demo`: the seed's pipeline on one machine. Lays out the demo bucket under
 # $SLUICE_HOME/warehouse/salary/ (design.md §10), generates 1,000,000 rows of salary data once,
-# runs examples/salary/etl/avg_salary.yml with `sluice etl run` into
-# output/average_salary/ds=<today, UTC>/ (a re-run replaces that day's output), then shows
-# where the results are and the industry table.
+# and runs the seed DAG (examples/salary/dags/salary_pipeline.yml) with `sluice dags test`:
+# a local cluster runs the job spec as its step, writing
+# output/average_salary/ds=<today, UTC>/ (a re-run replaces that day's output), and is then
+# terminated. Shows where the results are and the industry table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,28 +37,43 @@ else
   "$SLUICE_BIN" datagen salary --rows "$ROWS" --seed "$SEED" --out "$bucket/data"
 fi
 
+# The seed's bucket layout: the job spec under etl/, the DAG under dags/ (and in the dags
+# folder the scheduler reads), with the DAG's bucket pointing at this warehouse.
 cp examples/salary/etl/avg_salary.yml "$bucket/etl/avg_salary.yml"
+dags_folder="$SLUICE_HOME/dags"
+mkdir -p "$dags_folder"
+sed "s|file:///var/lib/sluice/warehouse/salary|file://$bucket|" \
+  examples/salary/dags/salary_pipeline.yml > "$bucket/dags/salary_pipeline.yml"
+cp "$bucket/dags/salary_pipeline.yml" "$dags_folder/salary_pipeline.yml"
 
 ds="$(date -u +%F)"
 output="$bucket/output/average_salary/ds=$ds"
-log="$bucket/logs/avg_salary_ds=$ds.log"
-echo "demo: sluice etl run $bucket/etl/avg_salary.yml (output ds=$ds)"
+echo "demo: sluice dags test salary_pipeline $ds (create a cluster, run the job as its step,"
+echo "      watch it, terminate the cluster)"
 set +e
-"$SLUICE_BIN" etl run "$bucket/etl/avg_salary.yml" \
-  --var "data=$bucket/data" --var "output=$output" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+"$SLUICE_BIN" dags test salary_pipeline "$ds"
+status=$?
 set -e
+run_id="manual__${ds}T00:00:00+00:00"
 if [ "$status" -ne 0 ]; then
-  echo "demo: the job failed (exit $status); its log is $log" >&2
+  echo "demo: the pipeline failed (exit $status). Task states and logs:" >&2
+  "$SLUICE_BIN" tasks states salary_pipeline "$run_id" >&2 || true
+  echo "      sluice tasks logs salary_pipeline '$run_id' <task> shows a task's log" >&2
   exit "$status"
 fi
-
+cluster=$("$SLUICE_BIN" clusters list --output json |
+          sed -n 's/.*"id": "\(j-[A-Z0-9]*\)".*/\1/p' | head -n 1)
 echo
 echo "Results (one folder per feature, each a part-00000-<uuid>.csv and _SUCCESS):"
 for folder in "$output"/*/; do
   echo "  $folder"
 done
-echo "Run log: $log"
+echo "Cluster $cluster (now terminated): sluice clusters describe $cluster"
+echo "Step logs (stdout, stderr): $bucket/logs/$cluster/steps/"
+echo "Task logs: $SLUICE_HOME/logs/dag_id=salary_pipeline/run_id=$run_id/"
+echo
+echo "The job's summary (the step's stdout):"
+for out in "$bucket/logs/$cluster"/steps/*/stdout; do sed 's/^/  /' "$out"; done
 echo
 
 part=$(ls "$output/industry"/part-*.csv 2>/dev/null | head -n 1)

@@ -18,5 +18,6 @@ void RegisterDags(CLI::App& app, int* exit_code);
 void RegisterTasks(CLI::App& app, int* exit_code);
 void RegisterScheduler(CLI::App& app, int* exit_code);
 void RegisterClusters(CLI::App& app, int* exit_code);
+void RegisterServer(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

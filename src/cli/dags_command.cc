@@ -83,6 +83,8 @@ int DagsTest(const std::string& dag_id, const std::string& date, const std::stri
   if (!parsed.ok()) return Fail(parsed.status(), "dags test");
   options.conf = *parsed;
   options.argv_prefix = SelfArgv();
+  // Other DAGs' tries count in the pools this run uses.
+  options.find_dag = [&ctx](const std::string& id) { return ctx->dags->FindDag(id).get(); };
   options.report = [](const std::string& line) {
     std::printf("%s %s\n", FormatIso8601(Now()).c_str(), line.c_str());
     std::fflush(stdout);

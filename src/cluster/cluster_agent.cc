@@ -118,7 +118,7 @@ Result<std::optional<ShutdownPlan>> ClusterAgent::Bootstrap() {
     const nlohmann::json script = action.value("ScriptBootstrapAction", nlohmann::json::object());
     std::string path = script.value("Path", "");
     if (path.starts_with("file://")) path = path.substr(7);
-    StepLaunch launch{{path}, "", "", options_.step_env};
+    StepLaunch launch{{path}, "", "", options_.step_env, ""};
     for (const auto& arg : script.value("Args", nlohmann::json::array())) {
       launch.argv.push_back(arg.is_string() ? arg.get<std::string>() : arg.dump());
     }
@@ -126,6 +126,7 @@ Result<std::optional<ShutdownPlan>> ClusterAgent::Bootstrap() {
     fs::create_directories(dir);
     launch.stdout_path = dir + "/stdout";
     launch.stderr_path = dir + "/stderr";
+    launch.cwd = dir;
     ASSIGN_OR_RETURN(StepProcess process, StepProcess::Start(launch));
     std::optional<int> code;
     while (!(code = process.Poll())) std::this_thread::sleep_for(options_.poll_interval);
@@ -230,7 +231,8 @@ Status ClusterAgent::StartPending(const ClusterRecord& c, std::vector<StepRecord
     if (step.state != StepState::kPending) continue;
     std::string dir = StepDir(step.id);
     fs::create_directories(dir);
-    StepLaunch launch{step.Args(), dir + "/stdout", dir + "/stderr", options_.step_env};
+    // Like an EMR node's home folder: a step's relative paths land in its own folder.
+    StepLaunch launch{step.Args(), dir + "/stdout", dir + "/stderr", options_.step_env, dir};
     // The cluster's size reaches the step: its CORE instances are the engine's threads.
     launch.env["SLUICE_THREADS"] = std::to_string(c.CoreInstanceCount());
     launch.env["SLUICE_CLUSTER_ID"] = c.id;

@@ -29,6 +29,10 @@ namespace {
   dup2(err, 2);
   close_range(3, ~0U, 0);
   for (const auto& [k, v] : launch.env) setenv(k.c_str(), v.c_str(), 1);
+  if (!launch.cwd.empty() && chdir(launch.cwd.c_str()) != 0) {
+    dprintf(2, "command-runner: cannot enter %s: %s\n", launch.cwd.c_str(), std::strerror(errno));
+    _exit(126);
+  }
   execvp(args[0], args.data());
   dprintf(2, "command-runner: cannot run '%s': %s\n", args[0], std::strerror(errno));
   _exit(127);

@@ -20,6 +20,7 @@ struct StepLaunch {
   std::string stdout_path;
   std::string stderr_path;
   std::map<std::string, std::string> env;  // added to the supervisor's environment
+  std::string cwd;  // the step's working folder ("" = the supervisor's)
 };
 
 class StepProcess {

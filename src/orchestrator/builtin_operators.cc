@@ -170,6 +170,7 @@ void RegisterBuiltinOperators() {
   RegisterOperator(std::make_unique<BashOperator>(false));
   RegisterOperator(std::make_unique<BashOperator>(true));
   RegisterOperator(std::make_unique<EtlOperator>());
+  RegisterClusterOperators();
 }
 
 }  // namespace sluice::orchestrator

@@ -1,5 +1,7 @@
 #include "orchestrator/dag_test.h"
 
+#include "orchestrator/cluster_reaper.h"
+
 #include <map>
 #include <set>
 
@@ -42,11 +44,24 @@ class StateReporter {
       std::string line = ti.task_id + ": " + std::string(ToString(ti.state));
       if (ti.try_number > 0) line += " (try " + std::to_string(ti.try_number) + ")";
       if (IsFinished(ti.state) && !ti.log_path.empty()) line += "  log: " + ti.log_path;
+      if (ti.state == TaskState::kFailed || ti.state == TaskState::kUpForRetry) {
+        line += TryError(store, ti);
+      }
       report_(line);
     }
   }
 
  private:
+  // Why the task instance's current try failed, as "  error: ...", if it says.
+  static std::string TryError(MetadataStore& store, const TaskInstanceModel& ti) {
+    auto tries = store.ListTries(ti.key());
+    if (!tries.ok()) return "";
+    for (const auto& t : *tries) {
+      if (t.try_number == ti.try_number && !t.error.empty()) return "  error: " + t.error;
+    }
+    return "";
+  }
+
   std::function<void(const std::string&)> report_;
   std::map<std::string, TaskState> last_;
   std::set<std::string> seen_;
@@ -61,7 +76,10 @@ Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, con
   same_date.dag_id = dag.dag_id;
   ASSIGN_OR_RETURN(auto runs, store.ListDagRuns(same_date));
   for (const auto& r : runs) {
-    if (r.logical_date == options.logical_date) RETURN_NOT_OK(store.DeleteDagRun(r.key()));
+    if (r.logical_date != options.logical_date) continue;
+    // The replaced run's clusters must not be forgotten while alive.
+    RETURN_NOT_OK(TerminateClustersOfRun(home, &store, r.key(), options.report).status());
+    RETURN_NOT_OK(store.DeleteDagRun(r.key()));
   }
   DagRunModel run;
   run.dag_id = dag.dag_id;
@@ -76,7 +94,10 @@ Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, con
   ASSIGN_OR_RETURN(run, store.CreateDagRun(run));
 
   LocalExecutor executor(options.argv_prefix, home.parallelism);
-  RunScheduler scheduler(&store, &executor, home.path);
+  RunScheduler scheduler(&store, &executor, home, [&](const std::string& dag_id) {
+    if (dag_id == dag.dag_id) return &dag;
+    return options.find_dag ? options.find_dag(dag_id) : nullptr;
+  });
   StateReporter reporter(options.report);
   for (;;) {
     ASSIGN_OR_RETURN(run, store.GetDagRun(run.key()));
@@ -92,7 +113,8 @@ Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, con
       }
       return Status::Cancelled("run " + run.run_id + " cannot go on: tasks " + waiting +
                                " wait for something no task of this run will do (is a "
-                               "depends_on_past task waiting for a previous run?)");
+                               "depends_on_past task waiting for a previous run, or a task in "
+                               "a pool of 0 slots?)");
     }
     TimePoint deadline = Now() + std::chrono::seconds(1);
     if (progress.wake_at && *progress.wake_at < deadline) deadline = *progress.wake_at;
@@ -100,6 +122,8 @@ Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, con
       RETURN_NOT_OK(scheduler.HandleFinished(dag, f, Now()));
     }
   }
+  // The run has ended: no cluster it created outlives it.
+  RETURN_NOT_OK(ReapClustersOfEndedRuns(home, &store, options.report).status());
   return store.GetDagRun(run.key());
 }
 

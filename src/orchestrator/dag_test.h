@@ -9,14 +9,18 @@
 #include "orchestrator/dag.h"
 #include "orchestrator/home.h"
 #include "orchestrator/metadata_store.h"
+#include "orchestrator/pool_slots.h"
 
 namespace sluice::orchestrator {
 
 struct DagTestOptions {
   TimePoint logical_date;
   nlohmann::json conf = nlohmann::json::object();
-  std::vector<std::string> argv_prefix;  // how to start `sluice` for each try
+  std::vector<std::string> argv_prefix;            // how to start `sluice` for each try
   std::function<void(const std::string&)> report;  // one line per state change
+  // The other DAGs, so that their queued and running tries count in the pools; unset: only
+  // this DAG's tries count.
+  DagLookup find_dag;
 };
 
 // Registers the DAG, runs it to the end and returns the run's final state.

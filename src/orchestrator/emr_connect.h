@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cluster/emr_api.h"
+#include "cluster/emr_client.h"
 #include "cluster/local_emr_service.h"
 #include "orchestrator/connections.h"
 #include "orchestrator/home.h"
@@ -23,5 +24,10 @@ std::unique_ptr<cluster::LocalEmrService> MakeLocalEmrService(const SluiceHome& 
 // The EMR API a connection points at. `store` must outlive the result (local type).
 Result<std::shared_ptr<cluster::EmrApi>> OpenEmrApi(const SluiceHome& home, MetadataStore* store,
                                                     const AwsConnection& connection);
+
+// An EMR client for the connection `conn_id` (design.md §11), with messages that name it.
+Result<std::unique_ptr<cluster::EmrClient>> OpenEmrClient(const SluiceHome& home,
+                                                          MetadataStore* store,
+                                                          std::string_view conn_id);
 
 }  // namespace sluice::orchestrator

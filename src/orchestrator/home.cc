@@ -11,26 +11,53 @@ namespace sluice::orchestrator {
 
 namespace {
 
+std::string At(const SluiceHome& home, const YAML::Mark& mark) {
+  return home.config_path + ":" + std::to_string(mark.line + 1) + ":" +
+         std::to_string(mark.column + 1);
+}
+
+// `pools: {name: slots, ...}`; default_pool keeps its 128 slots unless named.
+Status ReadPools(const YAML::Node& node, SluiceHome* home) {
+  if (node.IsNull()) return Status::OK();
+  if (!node.IsMap()) {
+    return Status::InvalidArgument(At(*home, node.Mark()) +
+                                   ": pools must be a map of pool name to slots, e.g. "
+                                   "pools: {etl: 4}");
+  }
+  for (const auto& entry : node) {
+    std::string name = entry.first.as<std::string>();
+    int slots = -1;
+    if (!YAML::convert<int>::decode(entry.second, slots) || slots < 0) {
+      return Status::InvalidArgument(At(*home, entry.second.Mark()) + ": pools: " + name +
+                                     ": slots must be a whole number, 0 or more");
+    }
+    if (name.empty()) {
+      return Status::InvalidArgument(At(*home, entry.first.Mark()) + ": pools: empty pool name");
+    }
+    home->pools[name] = slots;
+  }
+  return Status::OK();
+}
+
 Status ReadConfig(SluiceHome* home) {
   if (!std::filesystem::exists(home->config_path)) return Status::OK();
   YAML::Node root;
   try {
     root = YAML::LoadFile(home->config_path);
   } catch (const YAML::Exception& e) {
-    return Status::ParseError(home->config_path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                              std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return Status::ParseError(At(*home, e.mark) + ": " + e.msg);
   }
   if (!root || root.IsNull()) return Status::OK();
   try {
+    if (root["pools"]) RETURN_NOT_OK(ReadPools(root["pools"], home));
     if (root["dags_folder"]) home->dags_folder = root["dags_folder"].as<std::string>();
     if (root["parallelism"]) home->parallelism = root["parallelism"].as<int>();
     if (root["dag_dir_list_interval"]) {
-      home->dag_refresh_interval =
-          std::chrono::milliseconds(static_cast<int64_t>(root["dag_dir_list_interval"].as<double>() * 1000));
+      home->dag_refresh_interval = std::chrono::milliseconds(
+          static_cast<int64_t>(root["dag_dir_list_interval"].as<double>() * 1000));
     }
   } catch (const YAML::Exception& e) {
-    return Status::ParseError(home->config_path + ":" + std::to_string(e.mark.line + 1) + ":" +
-                              std::to_string(e.mark.column + 1) + ": " + e.msg);
+    return Status::ParseError(At(*home, e.mark) + ": " + e.msg);
   }
   if (home->parallelism < 1) {
     return Status::InvalidArgument(home->config_path + ": parallelism must be at least 1");

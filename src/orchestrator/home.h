@@ -2,13 +2,19 @@
 // the task logs live, and the settings the orchestrator reads from sluice.yml.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/status.h"
 #include "orchestrator/metadata_store.h"
 
 namespace sluice::orchestrator {
+
+// The pool of every task that names none.
+inline constexpr std::string_view kDefaultPool = "default_pool";
 
 struct SluiceHome {
   std::string path;         // $SLUICE_HOME, else ~/.sluice
@@ -16,6 +22,9 @@ struct SluiceHome {
   std::string db_path;      // <home>/sluice.db
   std::string dags_folder;  // sluice.yml `dags_folder`, else <home>/dags
   int parallelism = 32;     // sluice.yml `parallelism`: tries running at once
+  // sluice.yml `pools: {name: slots}` (Airflow's pools): at most `slots` tries of the pool's
+  // tasks queued or running at once. default_pool always exists (128 unless set).
+  std::map<std::string, int, std::less<>> pools{{std::string(kDefaultPool), 128}};
   std::chrono::milliseconds dag_refresh_interval{1000};  // `dag_dir_list_interval`
 };
 

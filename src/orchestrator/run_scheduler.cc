@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 #include "orchestrator/task_operator.h"
@@ -12,6 +14,10 @@
 namespace sluice::orchestrator {
 
 namespace {
+
+// How often a task held back by a pool that other processes' tries fill looks again (the
+// tries of this process wake the scheduler when they end).
+constexpr auto kPoolRecheck = std::chrono::seconds(1);
 
 bool IsFailure(TaskState s) { return s == TaskState::kFailed || s == TaskState::kUpstreamFailed; }
 
@@ -65,17 +71,37 @@ DagRunState FinalRunState(const DagSpec& dag, const StateMap& states) {
   return DagRunState::kSuccess;
 }
 
+Result<std::optional<DagRunModel>> PreviousRun(MetadataStore& store, const DagSpec& dag,
+                                               const DagRunModel& run) {
+  const std::optional<DagRunModel> kNone;
+  DagRunQuery q;
+  q.dag_id = dag.dag_id;
+  q.limit = 1;
+  q.logical_date_before = run.logical_date;
+  std::optional<TimePoint> tick;
+  if (dag.catchup && !dag.timetable.is_manual_only()) {
+    // The timetable's previous data interval starts at the last tick before this run's
+    // logical date; @once has no ticks, hence no previous run.
+    if (dag.timetable.NextTicks(run.logical_date, 1).empty()) return kNone;
+    tick = dag.timetable.ManualInterval(run.logical_date - Micros(1)).start;
+    q.logical_date_before = *tick + Micros(1);
+  }
+  ASSIGN_OR_RETURN(auto previous, store.ListDagRuns(q));
+  if (previous.empty() || (tick && previous[0].logical_date != *tick)) return kNone;
+  return std::optional<DagRunModel>(previous[0]);
+}
+
 Result<bool> RunScheduler::PastAllowsRun(const DagSpec& dag, const DagRunModel& run,
                                          const TaskSpec& task) {
   if (!task.depends_on_past) return true;
-  DagRunQuery q;
-  q.dag_id = dag.dag_id;
-  q.logical_date_before = run.logical_date;
-  q.limit = 1;
-  ASSIGN_OR_RETURN(auto previous, store_->ListDagRuns(q));
-  if (previous.empty()) return true;
-  auto ti = store_->GetTaskInstance({dag.dag_id, previous[0].run_id, task.id});
-  if (ti.status().code() == StatusCode::kNotFound) return true;  // the task is newer than it
+  ASSIGN_OR_RETURN(auto previous, PreviousRun(*store_, dag, run));
+  if (!previous) return true;
+  auto ti = store_->GetTaskInstance({dag.dag_id, previous->run_id, task.id});
+  if (ti.status().code() == StatusCode::kNotFound) {
+    // A finished run without it predates the task; an unfinished one has not made its task
+    // instances yet.
+    return IsFinished(previous->state);
+  }
   if (!ti.ok()) return ti.status();
   return ti->state == TaskState::kSuccess || ti->state == TaskState::kSkipped;
 }
@@ -116,6 +142,57 @@ Status RunScheduler::Queue(const DagSpec& dag, const TaskSpec& task, const TaskI
       .status();
 }
 
+Result<bool> RunScheduler::HasRoom(const TaskSpec& task, TimePoint now, bool* counted,
+                                   Progress* progress) {
+  if (executor_->free_slots() <= 0) return false;
+  if (!*counted) {
+    RETURN_NOT_OK(pools_.Recount(*store_, find_dag_));
+    *counted = true;
+  }
+  if (pools_.Free(task.pool) > 0) return true;
+  // A pool of 0 slots never frees up: nothing to look at again.
+  if (pools_.Size(task.pool) > 0) {
+    TimePoint again = now + kPoolRecheck;
+    if (!progress->wake_at || again < *progress->wake_at) progress->wake_at = again;
+  }
+  return false;
+}
+
+Status RunScheduler::FailUndefinedPool(const TaskSpec& task, const TaskInstanceModel& ti,
+                                       TimePoint now) {
+  std::string why = pools_.UndefinedMessage(task, config_path_);
+  int try_number = ti.state == TaskState::kUpForReschedule ? ti.try_number : ti.try_number + 1;
+  std::string log = TryLogPath(home_, ti.key(), try_number);
+  TaskInstanceUpdate u;
+  u.state = TaskState::kQueued;
+  u.try_number = try_number;
+  u.queued_at = now;
+  u.start_date = now;
+  u.log_path = log;
+  ASSIGN_OR_RETURN(bool owned, store_->TransitionTaskInstance(ti.key(), {ti.state}, u));
+  if (!owned) return Status::OK();
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(log).parent_path(), ec);
+  std::ofstream(log, std::ios::app) << FormatIso8601(now) << " sluice: try " << try_number
+                                    << " of task " << task.id << " not started: " << why << "\n";
+  TaskTryModel attempt;
+  attempt.dag_id = ti.dag_id;
+  attempt.run_id = ti.run_id;
+  attempt.task_id = ti.task_id;
+  attempt.try_number = try_number;
+  attempt.start_date = now;
+  attempt.log_path = log;
+  RETURN_NOT_OK(store_->StartTry(attempt));
+  TaskInstanceModel queued = ti;
+  queued.state = TaskState::kQueued;
+  queued.try_number = try_number;
+  queued.start_date = now;
+  queued.max_tries = 0;  // retrying cannot help: sluice.yml is read once, at start
+  ASSIGN_OR_RETURN(auto run, store_->GetDagRun({ti.dag_id, ti.run_id}));
+  return CompleteTry(*store_, task, queued, run.logical_date, TaskOutcome::Failed(why), now)
+      .status();
+}
+
 Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const DagRunModel& run,
                                                      TimePoint now) {
   Progress progress;
@@ -147,6 +224,7 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
   }
   std::map<std::string, TaskInstanceModel> by_id;
   StateMap states;
+  bool pools_counted = false;
   for (auto& ti : tis) {
     ASSIGN_OR_RETURN(ti.state, RemoveIfGone(dag, ti));
     states[ti.task_id] = ti.state;
@@ -192,10 +270,18 @@ Result<RunScheduler::Progress> RunScheduler::Advance(const DagSpec& dag, const D
       }
       continue;
     }
-    if ((waiting || ti.state == TaskState::kScheduled) && executor_->free_slots() > 0) {
-      RETURN_NOT_OK(Queue(dag, task, ti));
-      ti.state = states[task.id] = TaskState::kQueued;
+    if (!waiting && ti.state != TaskState::kScheduled) continue;
+    if (!pools_.Defined(task.pool)) {
+      RETURN_NOT_OK(FailUndefinedPool(task, ti, now));
+      ASSIGN_OR_RETURN(auto failed, store_->GetTaskInstance(ti.key()));
+      ti.state = states[task.id] = failed.state;
+      continue;
     }
+    ASSIGN_OR_RETURN(bool room, HasRoom(task, now, &pools_counted, &progress));
+    if (!room) continue;
+    RETURN_NOT_OK(Queue(dag, task, ti));
+    pools_.Take(task.pool);
+    ti.state = states[task.id] = TaskState::kQueued;
   }
   for (const auto& [id, s] : states) {
     if (!IsFinished(s)) return progress;

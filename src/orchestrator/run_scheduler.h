@@ -1,8 +1,8 @@
 // Moves one DAG run forward (design.md §3): decides, task by task in dependency order, what
-// the trigger rules allow; settles empty tasks, skips and upstream failures itself; queues
-// runnable tries on the executor while it has room; finishes the run when every task is
-// done. It is called whenever something changed (a try ended, a retry became due), so a
-// finished task's downstream tasks start at once.
+// the trigger rules and depends_on_past allow; settles empty tasks, skips and upstream
+// failures itself; queues runnable tries while the executor and the task's pool have room;
+// finishes the run when every task is done. It is called whenever something changed (a try
+// ended, a retry became due), so a finished task's downstream tasks start at once.
 #pragma once
 
 #include <optional>
@@ -10,18 +10,29 @@
 #include <string>
 
 #include "orchestrator/dag.h"
+#include "orchestrator/home.h"
 #include "orchestrator/local_executor.h"
 #include "orchestrator/metadata_store.h"
+#include "orchestrator/pool_slots.h"
 
 namespace sluice::orchestrator {
 
 class RunScheduler {
  public:
-  RunScheduler(MetadataStore* store, LocalExecutor* executor, std::string home)
-      : store_(store), executor_(executor), home_(std::move(home)) {}
+  // `find_dag` resolves the DAG of any queued or running try, so that tries of other runs
+  // and processes count in their pools.
+  RunScheduler(MetadataStore* store, LocalExecutor* executor, const SluiceHome& home,
+               DagLookup find_dag)
+      : store_(store),
+        executor_(executor),
+        home_(home.path),
+        config_path_(home.config_path),
+        pools_(home.pools),
+        find_dag_(std::move(find_dag)) {}
 
   // Creates the run's missing task instances and advances it. Returns the earliest time a
-  // waiting retry or reschedule becomes due, if any, and whether the run is finished.
+  // waiting retry or reschedule becomes due (or a pool full of other processes' tries is
+  // looked at again), if any, and whether the run is finished.
   struct Progress {
     bool finished = false;
     DagRunState state = DagRunState::kRunning;
@@ -41,6 +52,13 @@ class RunScheduler {
 
  private:
   Status Queue(const DagSpec& dag, const TaskSpec& task, const TaskInstanceModel& ti);
+  // Whether the executor and the task's pool have a free slot now. Pools are counted at the
+  // first call of each Advance (`*counted`); a pool full of other processes' tries sets a
+  // time to look again.
+  Result<bool> HasRoom(const TaskSpec& task, TimePoint now, bool* counted, Progress* progress);
+  // Fails, without retries, a task whose pool sluice.yml does not define, with a try and a
+  // log that say why.
+  Status FailUndefinedPool(const TaskSpec& task, const TaskInstanceModel& ti, TimePoint now);
   // Marks removed a waiting task instance whose task is no longer in the DAG; returns its
   // state after that.
   Result<TaskState> RemoveIfGone(const DagSpec& dag, const TaskInstanceModel& ti);
@@ -49,9 +67,18 @@ class RunScheduler {
   MetadataStore* store_;
   LocalExecutor* executor_;
   std::string home_;
+  std::string config_path_;
+  PoolSlots pools_;
+  DagLookup find_dag_;
   // "dag\nrun\ntask ids...": runs whose task instances exist for exactly these tasks.
   std::set<std::string> created_;
 };
+
+// Airflow 2's "previous run" for depends_on_past: with catchup on a cron schedule, the run
+// at the schedule's previous tick (none for @once); otherwise the latest run of any type with
+// an earlier logical date. nullopt when there is none.
+Result<std::optional<DagRunModel>> PreviousRun(MetadataStore& store, const DagSpec& dag,
+                                               const DagRunModel& run);
 
 // The state a finished run ends in: failed when a leaf task failed or was upstream_failed,
 // teardowns being ignored (a task whose only downstream tasks are teardowns is a leaf).

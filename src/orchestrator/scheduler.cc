@@ -1,5 +1,8 @@
 #include "orchestrator/scheduler.h"
 
+#include "common/logging.h"
+#include "orchestrator/cluster_reaper.h"
+
 #include <algorithm>
 
 #include "orchestrator/dag_test.h"
@@ -42,7 +45,8 @@ Scheduler::Scheduler(SluiceHome home, MetadataStore* store, DagFolder* dags, Opt
       dags_(dags),
       options_(std::move(options)),
       executor_(options_.argv_prefix, home_.parallelism),
-      runs_(store, &executor_, home_.path) {}
+      runs_(store, &executor_, home_,
+            [this](const std::string& dag_id) { return LastKnownDag(dag_id).get(); }) {}
 
 Status Scheduler::Recover() {
   DagRunQuery q;
@@ -133,6 +137,7 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
   // few seconds, not only when the scheduler starts.
   bool sweep_zombies = now >= next_zombie_sweep_;
   if (sweep_zombies) next_zombie_sweep_ = now + kZombieSweepInterval;
+  reap_clusters_ |= sweep_zombies;
   std::map<std::string, int> running_per_dag;
   for (const auto& r : active) running_per_dag[r.dag_id] += r.state == DagRunState::kRunning;
   *all_done = true;
@@ -162,6 +167,7 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
       running_per_dag[run.dag_id]++;
     }
     ASSIGN_OR_RETURN(auto progress, runs_.Advance(*dag, run, now));
+    reap_clusters_ |= progress.finished;
     if (progress.finished && options_.report) {
       options_.report("run " + run.run_id + " of " + run.dag_id + ": " +
                       std::string(ToString(progress.state)));
@@ -190,6 +196,12 @@ Status Scheduler::Run(const std::atomic<bool>& stop) {
     }
     bool all_done = false;
     ASSIGN_OR_RETURN(auto wake, AdvanceRuns(now, &all_done));
+    if (reap_clusters_) {
+      reap_clusters_ = false;
+      // A cluster that cannot be reached now is tried again at the next sweep.
+      Result<int> reaped = ReapClustersOfEndedRuns(home_, store_, options_.report);
+      if (!reaped.ok()) Log().warn("event=cluster_reap_failed error=\"{}\"", reaped.status().message());
+    }
     if (!options_.only_runs.empty() && all_done && executor_.running() == 0) break;
     TimePoint deadline = std::min(next_refresh, Now() + kMaxSleep);
     if (wake && *wake < deadline) deadline = *wake;

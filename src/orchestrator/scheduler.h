@@ -57,6 +57,9 @@ class Scheduler {
   std::map<std::string, std::optional<DataInterval>> last_interval_;  // per DAG
   std::map<std::string, bool> paused_;  // per DAG, read once per pass
   TimePoint next_zombie_sweep_;
+  // Clusters of ended runs are reaped when a run ends, at start, and with every zombie sweep
+  // (to retry a cluster that could not be reached).
+  bool reap_clusters_ = true;
   std::map<std::string, std::shared_ptr<const DagSpec>> last_known_;  // per DAG
   // Runs active when the scheduler started whose orphaned tries are not recovered yet.
   std::set<std::pair<std::string, std::string>> to_recover_;

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "orchestrator/dag.h"
+#include "orchestrator/metadata_store.h"
 #include "orchestrator/task_template.h"
 
 namespace sluice::orchestrator {
@@ -46,6 +47,10 @@ struct TryContext {
   // When the first try of this task instance started: a sensor's timeout counts from here,
   // across reschedules.
   TimePoint first_started_at;
+  // The metadata store and the run, for operators that record more than XCom (the cluster
+  // operators remember which run created which cluster).
+  MetadataStore* store = nullptr;
+  std::string run_id;
   // Renders the task's operator-specific key `key` (every string in it) for this try;
   // nullopt when the task does not have the key.
   Result<std::optional<nlohmann::json>> Render(std::string_view key) const;
@@ -77,6 +82,9 @@ std::vector<std::string> OperatorNames();
 // Registers the operators of this component (empty, command, bash, etl, file_sensor); safe
 // to call more than once.
 void RegisterBuiltinOperators();
+// The cluster operators (cluster_create, cluster_add_steps, cluster_step_sensor,
+// cluster_sensor, cluster_terminate); RegisterBuiltinOperators registers them too.
+void RegisterClusterOperators();
 // The DAG loader's check of a task: a known operator whose keys validate.
 Status ValidateTaskOperator(const TaskSpec& task);
 

@@ -124,7 +124,7 @@ int RunTaskTry(MetadataStore& store, const DagSpec& dag, const TaskTryRequest& r
       task->operator_name + "), run " + req.run_id + ", dag " + req.dag_id + ", pid " +
       std::to_string(getpid()));
   TemplateContext templates = MakeTemplates(store, dag, *run, req);
-  TryContext ctx{&dag, task, &templates, req.try_number, first_start};
+  TryContext ctx{&dag, task, &templates, req.try_number, first_start, &store, req.run_id};
   TaskOutcome outcome = op->is_sensor() ? RunSensor(*op, ctx) : op->Execute(ctx);
 
   auto fresh = store.GetTaskInstance(ti->key());
