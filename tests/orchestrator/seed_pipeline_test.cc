@@ -136,20 +136,43 @@ TEST_F(SeedPipeline, AFailingStepFailsTheRunAndStillTerminatesTheCluster) {
             std::string::npos) << log;
 }
 
+// The seed DAG without its terminate_cluster task.
+std::vector<std::pair<std::string, std::string>> WithoutTeardown() {
+  return {{"  - id: terminate_cluster\n    operator: cluster_terminate\n"
+           "    upstream: [watch_step]\n    teardown_of: create_cluster\n"
+           "    cluster_id: \"{{ xcom('create_cluster') }}\"\n",
+           ""},
+          {"upstream: [terminate_cluster]", "upstream: [watch_step]"}};
+}
+
 TEST_F(SeedPipeline, AClusterLeftRunningByARunIsReapedWhenTheRunEnds) {
   // No terminate_cluster task: the run's end must still end its cluster.
-  std::string dag = SeedDag({{"  - id: terminate_cluster\n    operator: cluster_terminate\n"
-                              "    upstream: [watch_step]\n    teardown_of: create_cluster\n"
-                              "    cluster_id: \"{{ xcom('create_cluster') }}\"\n",
-                              ""},
-                             {"upstream: [terminate_cluster]", "upstream: [watch_step]"}});
-  WriteDag("salary_pipeline.yml", dag);
+  WriteDag("salary_pipeline.yml", SeedDag(WithoutTeardown()));
   std::string out;
   ASSERT_EQ(Sluice(std::string("dags test salary_pipeline ") + kDay, &out), 0) << out;
   auto clusters = Clusters();
   ASSERT_EQ(clusters.size(), 1u);
   EXPECT_TRUE(WaitUntil([&] { return Live().empty(); }, std::chrono::seconds(10)));
   EXPECT_NE(out.find("terminated cluster " + clusters[0].id), std::string::npos) << out;
+}
+
+TEST_F(SeedPipeline, TheSchedulerReapsAClusterLeftRunningByARun) {
+  auto edits = WithoutTeardown();
+  edits.push_back({"schedule: \"@daily\"", "schedule: null"});
+  WriteDag("salary_pipeline.yml", SeedDag(edits));
+  StartScheduler();
+  std::string out;
+  ASSERT_EQ(Sluice("dags unpause salary_pipeline", &out), 0) << out;
+  ASSERT_EQ(Sluice(std::string("dags trigger salary_pipeline --logical-date ") + kDay, &out), 0)
+      << out;
+  ASSERT_TRUE(WaitUntil([&] {
+    auto runs = Store().ListDagRuns({});
+    return runs.ok() && !runs->empty() && runs->front().state == DagRunState::kSuccess;
+  }, std::chrono::seconds(60))) << SchedulerLog();
+  EXPECT_TRUE(WaitUntil([&] { return Live().empty(); }, std::chrono::seconds(15)));
+  ASSERT_EQ(Clusters().size(), 1u);
+  EXPECT_NE(SchedulerLog().find("terminated cluster " + Clusters()[0].id), std::string::npos)
+      << SchedulerLog();
 }
 
 TEST_F(SeedPipeline, AnIdleClusterEndsByItsIdleTimeout) {

@@ -102,5 +102,66 @@ TEST_F(ServerProcess, BadSignaturesAreRefusedAsAwsDoes) {
   EXPECT_EQ(Parse(out)["__type"], "MissingAuthenticationTokenException") << out;
 }
 
+// The same DAG file runs against an EMR-API endpoint over HTTP by changing the connection
+// only: here emr_default points at this server, signed with the home's credentials.
+TEST_F(ServerProcess, APipelineReachesTheServerThroughAnAwsConnection) {
+  std::filesystem::create_directories(home_ + "/dags");
+  std::ofstream(home_ + "/dags/remote.yml") << R"(dag_id: remote
+schedule: null
+start_date: 2026-11-01
+tasks:
+  - id: create_cluster
+    operator: cluster_create
+    cluster:
+      Name: remote
+      Instances: {InstanceCount: 3, KeepJobFlowAliveWhenNoSteps: true}
+      LogUri: ")" + home_ + R"(/logs/"
+  - id: submit_step
+    operator: cluster_add_steps
+    upstream: [create_cluster]
+    cluster_id: "{{ xcom('create_cluster') }}"
+    steps:
+      - Name: hello
+        HadoopJarStep: {Jar: command-runner.jar, Args: [bash, -c, "echo hello {{ ds }}"]}
+  - id: watch_step
+    operator: cluster_step_sensor
+    upstream: [submit_step]
+    cluster_id: "{{ xcom('create_cluster') }}"
+    step_id: "{{ xcom('submit_step')[0] }}"
+    poke_interval: 1s
+  - id: terminate_cluster
+    operator: cluster_terminate
+    upstream: [watch_step]
+    teardown_of: create_cluster
+    cluster_id: "{{ xcom('create_cluster') }}"
+)";
+  std::string conn = "SLUICE_CONN_EMR_DEFAULT='{\"type\": \"aws\", \"endpoint_url\": \"" +
+                     Endpoint() + "\", \"profile\": \"sluice\"}' ";
+  std::string sluice = AwsEnv() + conn + "SLUICE_HOME='" + home_ + "' " + SLUICE_BINARY;
+  std::string out;
+  ASSERT_EQ(Shell(sluice + " dags test remote 2026-11-20", &out), 0) << out;
+  ASSERT_EQ(Shell(sluice + " clusters list --output json", &out), 0) << out;
+  Json clusters = Parse(out);
+  ASSERT_EQ(clusters.size(), 1u) << out;
+  std::string id = clusters[0]["id"];
+  ASSERT_EQ(Shell(sluice + " steps list " + id + " --output json", &out), 0) << out;
+  Json steps = Parse(out);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps[0]["state"], "COMPLETED");
+  std::string step = steps[0]["id"];
+  EXPECT_EQ(ReadFile(home_ + "/logs/" + id + "/steps/" + step + "/stdout"), "hello 2026-11-20\n");
+  EXPECT_TRUE(WaitFor([&] {
+    Shell(sluice + " clusters describe " + id, &out);
+    return Parse(out)["Status"]["State"] == "TERMINATED";
+  }, 10)) << out;
+  // A wrong secret in the connection is reported with the EMR error and a hint.
+  std::string bad = "SLUICE_CONN_EMR_DEFAULT='{\"type\": \"aws\", \"endpoint_url\": \"" +
+                    Endpoint() + "\", \"access_key_id\": \"SLUICEWRONGKEY\", "
+                    "\"secret_access_key\": \"nope\"}' SLUICE_HOME='" + home_ + "' ";
+  EXPECT_NE(Shell(bad + SLUICE_BINARY + " clusters list", &out), 0);
+  EXPECT_NE(out.find("UnrecognizedClientException"), std::string::npos) << out;
+  EXPECT_EQ(out.find("nope"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace sluice::web::testing
