@@ -18,6 +18,7 @@ void RegisterDags(CLI::App& app, int* exit_code);
 void RegisterTasks(CLI::App& app, int* exit_code);
 void RegisterScheduler(CLI::App& app, int* exit_code);
 void RegisterClusters(CLI::App& app, int* exit_code);
-void RegisterServer(CLI::App& app, int* exit_code);
+void RegisterServer(CLI::App& app, int* exit_code);  // server and standalone
+void RegisterUsers(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

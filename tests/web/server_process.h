@@ -17,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace sluice::web::testing {
 
@@ -46,7 +48,9 @@ class ServerProcess : public ::testing::Test {
       int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(fd, 1);
       dup2(fd, 2);
-      execl(SLUICE_BINARY, SLUICE_BINARY, "server", "--port", "0", nullptr);
+      std::filesystem::create_directories(home_ + "/dags");
+      for (const auto& [name, text] : dags_) std::ofstream(home_ + "/dags/" + name) << text;
+      execl(SLUICE_BINARY, SLUICE_BINARY, command_.c_str(), "--port", "0", nullptr);
       _exit(127);
     }
     std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
@@ -105,6 +109,8 @@ class ServerProcess : public ::testing::Test {
     return done();
   }
 
+  std::string command_ = "server";  // or "standalone"
+  std::vector<std::pair<std::string, std::string>> dags_;  // DAG files written before start
   std::string home_;
   pid_t pid_ = -1;
   int port_ = 0;
