@@ -7,12 +7,14 @@
 #include "orchestrator/emr_connect.h"
 #include "orchestrator/local_credentials.h"
 #include "web/emr_endpoint.h"
+#include "web/routes.h"
+#include "web/web_context.h"
 
 namespace sluice::web {
 
 struct Server::Services {
-  storage::Credentials local_credentials;
   std::unique_ptr<cluster::LocalEmrService> emr;
+  WebContext ctx;
 };
 
 namespace {
@@ -40,8 +42,11 @@ Server::~Server() { Stop(); }
 
 Status Server::Start() {
   services_ = std::make_unique<Services>();
-  ASSIGN_OR_RETURN(services_->local_credentials, orchestrator::EnsureLocalCredentials(home_));
   services_->emr = orchestrator::MakeLocalEmrService(home_, store_);
+  services_->ctx.home = home_;
+  services_->ctx.store = store_;
+  services_->ctx.emr = services_->emr.get();
+  ASSIGN_OR_RETURN(services_->ctx.local_credentials, orchestrator::EnsureLocalCredentials(home_));
   http_ = std::make_unique<httplib::Server>();
   Routes();
   if (options_.port == 0) {
@@ -67,7 +72,13 @@ void Server::Stop() {
 }
 
 void Server::Routes() {
-  http_->Post("/", [this](const httplib::Request& req, httplib::Response& res) {
+  RegisterEmrRoutes(*http_, services_->ctx);
+  RegisterApiRoutes(*http_, services_->ctx);
+  RegisterUiRoutes(*http_, services_->ctx);
+}
+
+void RegisterEmrRoutes(httplib::Server& http, WebContext& ctx) {
+  http.Post("/", [&ctx](const httplib::Request& req, httplib::Response& res) {
     storage::HttpHeaders headers = HeadersOf(req);
     if (!IsEmrRequest(headers)) {
       JsonError(res, 404, "Not Found", "POST / serves the EMR API: X-Amz-Target must name "
@@ -75,16 +86,10 @@ void Server::Routes() {
       return;
     }
     EmrHttpResponse out = HandleEmrRequest({req.method, req.target, headers, req.body},
-                                           services_->local_credentials, *services_->emr);
+                                           ctx.local_credentials, *ctx.emr);
     res.status = out.status;
     for (const auto& [name, value] : out.headers) res.set_header(name, value);
     res.set_content(out.body, out.content_type);
-  });
-  http_->Get("/api/v1/health", [this](const httplib::Request&, httplib::Response& res) {
-    Status db = store_->Check();
-    nlohmann::json body{{"metadatabase", {{"status", db.ok() ? "healthy" : "unhealthy"}}}};
-    res.status = db.ok() ? 200 : 503;
-    res.set_content(body.dump(), "application/json");
   });
 }
 
