@@ -20,5 +20,6 @@ void RegisterScheduler(CLI::App& app, int* exit_code);
 void RegisterClusters(CLI::App& app, int* exit_code);
 void RegisterServer(CLI::App& app, int* exit_code);  // server and standalone
 void RegisterUsers(CLI::App& app, int* exit_code);
+void RegisterStorage(CLI::App& app, int* exit_code);
 
 }  // namespace sluice::cli

@@ -22,6 +22,7 @@ int Main(int argc, char** argv) {
   RegisterClusters(app, &exit_code);
   RegisterServer(app, &exit_code);
   RegisterUsers(app, &exit_code);
+  RegisterStorage(app, &exit_code);
   app.parse_complete_callback([&home] {
     // Commands and the child processes they start find the home through the environment.
     if (!home.empty()) setenv("SLUICE_HOME", home.c_str(), 1);
