@@ -65,13 +65,20 @@ class HashJoinOp : public JoinOperator {
   }
 
   Status OnAllInputsDone() override {
-    build_unmatched_ = table_->CountUnmatched();
+    std::vector<const JoinHashTable::MatchBits*> all;
+    for (ProbeState* st : states_.All()) all.push_back(&st->matched);
+    build_unmatched_ = table_->CountUnmatched(all);
     return EmitDone();
   }
 
   bool emits_build_rows() const { return type_ == JoinType::kInner || type_ == JoinType::kLeft; }
 
   Status Probe(const Chunk& chunk) {
+    ProbeState& st = states_.Get([this] {
+      auto s = std::make_unique<ProbeState>();
+      s->matched = table_->NewMatchBits();
+      return s;
+    });
     std::vector<const Column*> keys;
     for (int k : left_keys_) keys.push_back(chunk.columns[k].get());
     std::vector<uint64_t> hashes;
@@ -89,7 +96,7 @@ class HashJoinOp : public JoinOperator {
       for (int64_t i = start; i < end; ++i) {
         // Semi and anti joins need one match to decide, but walk on so that every matching
         // build row counts as matched in the summary.
-        bool found = !nulls[i] && table_->Probe(keys, i, hashes[i], [&](uint64_t ref) {
+        bool found = !nulls[i] && table_->Probe(keys, i, hashes[i], &st.matched, [&](uint64_t ref) {
           if (emits_build_rows()) {
             left_rows.push_back(i);
             right_refs.push_back(ref);
@@ -134,7 +141,8 @@ class HashJoinOp : public JoinOperator {
     auto out = std::make_shared<Column>();
     out->type = type;
     out->length = static_cast<int64_t>(refs.size());
-    const Dictionary* first_dict = t.num_chunks() == 0 ? nullptr : t.chunk(0).columns[col]->dict.get();
+    const Dictionary* first_dict =
+        t.num_chunks() == 0 ? nullptr : t.chunk(0).columns[col]->dict.get();
     bool same_dict = first_dict != nullptr;
     bool nullable = type_ == JoinType::kLeft;
     for (size_t c = 0; c < t.num_chunks(); ++c) {
@@ -143,9 +151,15 @@ class HashJoinOp : public JoinOperator {
     }
     if (nullable) out->validity.assign(refs.size(), 1);
     switch (type) {
-      case TypeId::kInt64: out->i64.assign(refs.size(), 0); break;
-      case TypeId::kDouble: out->f64.assign(refs.size(), 0); break;
-      case TypeId::kBool: out->b.assign(refs.size(), 0); break;
+      case TypeId::kInt64:
+        out->i64.assign(refs.size(), 0);
+        break;
+      case TypeId::kDouble:
+        out->f64.assign(refs.size(), 0);
+        break;
+      case TypeId::kBool:
+        out->b.assign(refs.size(), 0);
+        break;
       case TypeId::kString:
         if (same_dict) {
           out->dict = t.chunk(0).columns[col]->dict;
@@ -174,12 +188,20 @@ class HashJoinOp : public JoinOperator {
         continue;
       }
       switch (type) {
-        case TypeId::kInt64: out->i64[i] = src.i64[r]; break;
-        case TypeId::kDouble: out->f64[i] = src.f64[r]; break;
-        case TypeId::kBool: out->b[i] = src.b[r]; break;
+        case TypeId::kInt64:
+          out->i64[i] = src.i64[r];
+          break;
+        case TypeId::kDouble:
+          out->f64[i] = src.f64[r];
+          break;
+        case TypeId::kBool:
+          out->b[i] = src.b[r];
+          break;
         case TypeId::kString:
-          if (same_dict) out->codes[i] = src.codes[r];
-          else out->views[i] = src.StringAt(r);
+          if (same_dict)
+            out->codes[i] = src.codes[r];
+          else
+            out->views[i] = src.StringAt(r);
           break;
       }
     }
@@ -188,14 +210,26 @@ class HashJoinOp : public JoinOperator {
 
   static void PrefetchRow(const Column& c, uint64_t row) {
     switch (c.type) {
-      case TypeId::kInt64: Prefetch(c.i64.data() + row); break;
-      case TypeId::kDouble: Prefetch(c.f64.data() + row); break;
-      case TypeId::kBool: Prefetch(c.b.data() + row); break;
-      case TypeId::kString: Prefetch(c.dict ? static_cast<const void*>(c.codes.data() + row)
-                                            : static_cast<const void*>(c.views.data() + row));
+      case TypeId::kInt64:
+        Prefetch(c.i64.data() + row);
+        break;
+      case TypeId::kDouble:
+        Prefetch(c.f64.data() + row);
+        break;
+      case TypeId::kBool:
+        Prefetch(c.b.data() + row);
+        break;
+      case TypeId::kString:
+        Prefetch(c.dict ? static_cast<const void*>(c.codes.data() + row)
+                        : static_cast<const void*>(c.views.data() + row));
         break;
     }
   }
+
+  // What one probing thread keeps: the build rows it matched.
+  struct ProbeState {
+    JoinHashTable::MatchBits matched;
+  };
 
   JoinType type_;
   std::vector<int> left_keys_, right_keys_, right_payload_;
@@ -206,6 +240,7 @@ class HashJoinOp : public JoinOperator {
   std::vector<Chunk> waiting_probe_;
   int64_t build_unmatched_ = 0;
   std::atomic<int64_t> probe_rows_{0}, probe_unmatched_{0};
+  PerThread<ProbeState> states_;
 };
 
 }  // namespace

@@ -82,7 +82,6 @@ Status JoinHashTable::Build(const std::string& name) {
     chunk_start_.push_back(rows_);
     rows_ += p.chunk.num_rows;
   }
-  matched_.Reset((rows_ + 63) / 64);
   int64_t max_part_rows = 1;
   for (const Part& p : parts_) max_part_rows = std::max(max_part_rows, p.chunk.num_rows);
   row_bits_ = BitsFor(max_part_rows);
@@ -207,10 +206,12 @@ void JoinHashTable::PrefetchBatch(const std::vector<uint64_t>& hashes,
   }
 }
 
-int64_t JoinHashTable::CountUnmatched() const {
+int64_t JoinHashTable::CountUnmatched(const std::vector<const MatchBits*>& all) const {
   int64_t matched = 0;
-  for (size_t w = 0; w < matched_.size(); ++w) {
-    matched += __builtin_popcountll(matched_[w].load(std::memory_order_relaxed));
+  for (size_t w = 0; w < static_cast<size_t>((rows_ + 63) / 64); ++w) {
+    uint64_t bits = 0;
+    for (const MatchBits* m : all) bits |= (*m)[w];
+    matched += __builtin_popcountll(bits);
   }
   return rows_ - matched;
 }

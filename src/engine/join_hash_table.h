@@ -35,13 +35,19 @@ class JoinHashTable {
   void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
                      int64_t start, int64_t end) const;
 
+  // One probing thread's record of the build rows it matched, one bit per row. Each thread
+  // keeps its own: a shared bitmap would need a locked instruction per match, and a locked
+  // instruction stalls the loads that the batch prefetching has in flight.
+  using MatchBits = std::vector<uint64_t>;
+  MatchBits NewMatchBits() const { return MatchBits((rows_ + 63) / 64, 0); }
+
   // Calls on_match(ref) for every build row whose key equals row i of `probe_keys`, until it
-  // returns false; marks those rows matched. Returns whether any matched. With unique build
-  // keys the walk stops at the first match: scanning on to the next empty slot would touch
-  // a cache line that nothing prefetched.
+  // returns false; marks those rows in *matched. Returns whether any matched. With unique
+  // build keys the walk stops at the first match: scanning on to the next empty slot would
+  // touch a cache line that nothing prefetched.
   template <typename OnMatch>
   bool Probe(const std::vector<const Column*>& probe_keys, int64_t i, uint64_t hash,
-             OnMatch on_match) const {
+             MatchBits* matched, OnMatch on_match) const {
     uint64_t tag = TagOf(hash);
     bool found = false;
     for (uint64_t s = hash & mask_; SlotAt(s) != 0; s = (s + 1) & mask_) {
@@ -50,7 +56,8 @@ class JoinHashTable {
       uint64_t ref = EntryRef(entry);
       if (!KeyEquals(probe_keys, i, ref)) continue;
       found = true;
-      MarkMatched(Global(ref));
+      int64_t g = Global(ref);
+      (*matched)[g >> 6] |= uint64_t{1} << (g & 63);
       if (!on_match(ref) || unique_keys_) break;
     }
     return found;
@@ -59,7 +66,8 @@ class JoinHashTable {
   int64_t rows() const { return rows_; }
   // Whether no two build rows share a key (known after Build).
   bool unique_keys() const { return unique_keys_; }
-  int64_t CountUnmatched() const;
+  // Build rows that no bitmap of `all` marks.
+  int64_t CountUnmatched(const std::vector<const MatchBits*>& all) const;
   size_t num_chunks() const { return parts_.size(); }
   const Chunk& chunk(size_t c) const { return parts_[c].chunk; }
   static uint64_t RefChunk(uint64_t ref) { return (ref - 1) >> kRowBits; }
@@ -79,9 +87,7 @@ class JoinHashTable {
   const void* SlotAddress(uint64_t s) const {
     return narrow_ ? static_cast<const void*>(&narrow_slots_[s]) : &wide_slots_[s];
   }
-  uint64_t TagOf(uint64_t hash) const {
-    return narrow_ ? (hash >> 56) << 24 : hash & ~kRefMask;
-  }
+  uint64_t TagOf(uint64_t hash) const { return narrow_ ? (hash >> 56) << 24 : hash & ~kRefMask; }
   uint64_t EntryTag(uint64_t entry) const {
     return narrow_ ? entry & ~kNarrowRefMask : entry & ~kRefMask;
   }
@@ -104,9 +110,7 @@ class JoinHashTable {
                                          // key is non-NULL and exactly `stride` long
   };
 
-  static uint64_t MakeRef(uint64_t chunk, uint64_t row) {
-    return ((chunk << kRowBits) | row) + 1;
-  }
+  static uint64_t MakeRef(uint64_t chunk, uint64_t row) { return ((chunk << kRowBits) | row) + 1; }
   int64_t Global(uint64_t ref) const { return chunk_start_[RefChunk(ref)] + RefRow(ref); }
   bool KeyEquals(const std::vector<const Column*>& probe, int64_t i, uint64_t ref) const {
     const Part& part = parts_[RefChunk(ref)];
@@ -140,11 +144,6 @@ class JoinHashTable {
   static uint32_t KeyLength(const Part& part, uint64_t row) {
     return part.lengths ? part.lengths[row] : part.stride;
   }
-  void MarkMatched(int64_t g) const {
-    std::atomic<uint64_t>& word = matched_[g >> 6];
-    uint64_t bit = uint64_t{1} << (g & 63);
-    if (!(word.load(std::memory_order_relaxed) & bit)) word.fetch_or(bit, std::memory_order_relaxed);
-  }
   Status Insert(size_t part);
   // Puts `entry` into empty slot s (true), or leaves *current = the entry holding it.
   bool ClaimSlot(uint64_t s, uint64_t entry, uint64_t* current);
@@ -152,15 +151,13 @@ class JoinHashTable {
   std::vector<int> key_cols_;
   std::mutex mu_;
   std::vector<Part> parts_;
-  std::vector<int64_t> chunk_start_;       // global index of each chunk's first row
+  std::vector<int64_t> chunk_start_;  // global index of each chunk's first row
   int64_t rows_ = 0;
   bool narrow_ = false;
-  int row_bits_ = 0;                       // narrow: bits of a row within its part
+  int row_bits_ = 0;  // narrow: bits of a row within its part
   BigArray<uint32_t> narrow_slots_;
   BigArray<uint64_t> wide_slots_;
   uint64_t mask_ = 0;
-  // One bit per global row: small enough to stay in cache while probing.
-  mutable BigArray<std::atomic<uint64_t>> matched_;
   std::atomic<bool> unique_keys_{true};
 };
 

@@ -48,6 +48,7 @@ std::string Relay(int fd) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     fwrite(buf, 1, n, stdout);
+    fflush(stdout);  // the try's log is followed live (UI, `tasks logs`)
     for (ssize_t i = 0; i < n; ++i) {
       if (buf[i] == '\n') {
         if (!current.empty()) last = current;

@@ -15,8 +15,11 @@ namespace {
 
 using testutil::MakeChunk;
 
-// The build rows (as "chunk:row") whose key equals `key`.
-std::vector<std::string> Lookup(const JoinHashTable& t, const std::string& key) {
+// The build rows (as "chunk:row") whose key equals `key`, marked in *matched when given.
+std::vector<std::string> Lookup(const JoinHashTable& t, const std::string& key,
+                                JoinHashTable::MatchBits* matched = nullptr) {
+  JoinHashTable::MatchBits scratch = t.NewMatchBits();
+  if (matched == nullptr) matched = &scratch;
   auto probe = MakeStringColumn({key});
   std::vector<const Column*> keys{probe.get()};
   std::vector<uint64_t> hashes;
@@ -24,7 +27,7 @@ std::vector<std::string> Lookup(const JoinHashTable& t, const std::string& key) 
   HashKeys(keys, 1, &hashes, &nulls);
   t.PrefetchBatch(hashes, nulls, 0, 1);
   std::vector<std::string> found;
-  t.Probe(keys, 0, hashes[0], [&](uint64_t ref) {
+  t.Probe(keys, 0, hashes[0], matched, [&](uint64_t ref) {
     found.push_back(std::to_string(JoinHashTable::RefChunk(ref)) + ":" +
                     std::to_string(JoinHashTable::RefRow(ref)));
     return true;
@@ -47,12 +50,18 @@ TEST(JoinHashTableTest, VaryingLengthsAndNullsStayDistinct) {
   JoinHashTable t({0});
   t.Add(MakeChunk({MakeStringColumn({"a", "", "abc", "ab", "x"}, {1, 1, 1, 1, 0})}, 0));
   ASSERT_TRUE(t.Build("j").ok());
-  EXPECT_EQ(Lookup(t, "a"), (std::vector<std::string>{"0:0"}));
-  EXPECT_EQ(Lookup(t, "ab"), (std::vector<std::string>{"0:3"}));
-  EXPECT_EQ(Lookup(t, "abc"), (std::vector<std::string>{"0:2"}));
-  EXPECT_EQ(Lookup(t, ""), (std::vector<std::string>{"0:1"})) << "empty string is a key";
-  EXPECT_TRUE(Lookup(t, "x").empty()) << "the NULL row's bytes are never a key";
-  EXPECT_EQ(t.CountUnmatched(), 5 - 4) << "four lookups above matched four rows";
+  // Two probing threads, each with its own bitmap.
+  JoinHashTable::MatchBits first = t.NewMatchBits(), second = t.NewMatchBits();
+  EXPECT_EQ(Lookup(t, "a", &first), (std::vector<std::string>{"0:0"}));
+  EXPECT_EQ(Lookup(t, "ab", &first), (std::vector<std::string>{"0:3"}));
+  EXPECT_EQ(Lookup(t, "abc", &second), (std::vector<std::string>{"0:2"}));
+  EXPECT_EQ(Lookup(t, "", &second), (std::vector<std::string>{"0:1"})) << "empty string is a key";
+  EXPECT_EQ(Lookup(t, "a", &second), (std::vector<std::string>{"0:0"}));
+  EXPECT_TRUE(Lookup(t, "x", &second).empty()) << "the NULL row's bytes are never a key";
+  EXPECT_EQ(t.CountUnmatched({&first, &second}), 5 - 4) << "four distinct rows matched";
+  EXPECT_EQ(t.CountUnmatched({&first}), 5 - 2);
+  EXPECT_EQ(t.CountUnmatched({&second}), 5 - 3);
+  EXPECT_EQ(t.CountUnmatched({}), 5);
 }
 
 TEST(JoinHashTableTest, LongKeysAndMixedChunksMatchAcrossKinds) {
@@ -94,7 +103,7 @@ TEST(JoinHashTableTest, UniqueKeysAcrossManyChunks) {
   ASSERT_TRUE(t.Build("j").ok());
   EXPECT_TRUE(t.unique_keys());
   EXPECT_EQ(t.rows(), 20000);
-  EXPECT_EQ(t.CountUnmatched(), 20000);
+  EXPECT_EQ(t.CountUnmatched({}), 20000);
 }
 
 }  // namespace
