@@ -1,6 +1,6 @@
 // The object-store interface every location in Sluice goes through (design.md §5):
 // get (whole or a byte range), atomic put, list by prefix, head, delete, and folder commit.
-// Backends: file (plain paths and file:// URIs); s3:// is recognised and arrives in issue 6.
+// Backends: file (plain paths and file:// URIs) and S3 (s3://bucket/key, s3_store.h).
 #pragma once
 
 #include <cstdint>
@@ -76,8 +76,9 @@ struct Location {
 };
 
 // Resolves a plain path (relative paths against the working directory), a file:// URI or an
-// s3:// URI. Refuses keys with '..' segments. s3:// answers NotSupported until an S3
-// backend is configured.
+// s3:// URI. Refuses keys with '..' segments. s3://bucket/key uses the connection of
+// s3_connection.h (SLUICE_CONN_AWS_DEFAULT, else the AWS chain); resolving fails when it has
+// no credentials.
 Result<Location> ResolveUri(std::string_view uri);
 
 // Checks that a key is relative and stays inside its root: no '..' or '.' segments,

@@ -7,6 +7,7 @@
 
 #include "storage/file_store.h"
 #include "storage/object_store.h"
+#include "storage/s3_connection.h"
 
 namespace sluice::storage {
 
@@ -69,6 +70,26 @@ Result<Location> ResolveFileUri(std::string_view uri) {
   return FileLocation(uri, std::move(path));
 }
 
+// s3://bucket/key (also Hadoop's s3a:// and s3n://): the bucket's store under the current S3
+// connection, and the key as written (S3 keys are not percent-decoded).
+Result<Location> ResolveS3Uri(std::string_view uri) {
+  size_t start = uri.find("://");
+  if (start == std::string_view::npos) {
+    return Status::InvalidArgument(std::string(uri) + ": an S3 URI looks like s3://bucket/key");
+  }
+  std::string_view rest = uri.substr(start + 3);
+  size_t slash = rest.find('/');
+  std::string_view bucket = rest.substr(0, slash);
+  Location loc;
+  loc.uri = std::string(uri);
+  loc.key = slash == std::string_view::npos ? "" : std::string(rest.substr(slash + 1));
+  if (!loc.key.empty()) RETURN_NOT_OK(ValidateKey(loc.key).WithContext(loc.uri));
+  auto store = OpenS3Store(bucket);
+  if (!store.ok()) return store.status().WithContext(loc.uri);
+  loc.store = std::move(*store);
+  return loc;
+}
+
 Result<Location> ResolvePlainPath(std::string_view uri) {
   fs::path path{std::string(uri)};
   if (path.is_relative()) {
@@ -93,11 +114,7 @@ Result<Location> ResolveUri(std::string_view uri) {
   std::string scheme = SchemeOf(uri);
   if (scheme.empty()) return ResolvePlainPath(uri);
   if (scheme == "file") return ResolveFileUri(uri);
-  if (scheme == "s3" || scheme == "s3a" || scheme == "s3n") {
-    return Status::NotSupported(std::string(uri) +
-                                ": no S3 backend configured (S3 support arrives with the S3 "
-                                "backend; use a local path or file:// URI)");
-  }
+  if (scheme == "s3" || scheme == "s3a" || scheme == "s3n") return ResolveS3Uri(uri);
   return Status::InvalidArgument(std::string(uri) + ": unsupported URI scheme '" + scheme +
                                  "' (use a local path, a file:// URI or an s3:// URI)");
 }

@@ -427,7 +427,8 @@ TEST_F(SchedulerProcess, PausedDagKeepsItsTriggeredRunQueuedUntilUnpaused) {
 }
 
 // A chain a >> b >> c >> d of bash tasks that each append their id to order.txt, then sleep
-// (b longest: the scheduler is stopped while it runs).
+// (b longest: the scheduler is stopped while it runs, and b must outlive a restart even on a
+// loaded machine).
 class SchedulerRestart : public SchedulerProcess {
  protected:
   void WriteChain() {
@@ -440,7 +441,7 @@ tasks:
     for (std::string id : {"a", "b", "c", "d"}) {
       dag += "  - {id: " + id + ", operator: bash, " +
              (previous.empty() ? "" : "upstream: [" + previous + "], ") + "bash: 'echo " + id +
-             " >> " + order_ + "; sleep " + (id == "b" ? "0.8" : "0.3") + "'}\n";
+             " >> " + order_ + "; sleep " + (id == "b" ? "2.5" : "0.3") + "'}\n";
       previous = id;
     }
     WriteDag("chain.yml", dag);
