@@ -9,7 +9,7 @@ debian_packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev libfast-float-dev
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev libhowardhinnant-date-dev tzdata
-  libcpp-httplib-dev libsodium-dev python3 python3-pip python3-venv procps
+  libcpp-httplib-dev libsodium-dev python3 python3-pip python3-venv procps chromium wrk
 )
 # Node.js may come from elsewhere than Debian (a nodesource build bundles npm and conflicts
 # with Debian's npm package), so it is looked for as commands, not packages.

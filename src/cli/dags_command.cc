@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/orchestrator_context.h"
 #include "common/cron.h"
+#include "orchestrator/dag_actions.h"
 #include "orchestrator/dag_test.h"
 #include "orchestrator/scheduler.h"
 
@@ -137,25 +138,19 @@ int DagsTrigger(const std::string& dag_id, const std::string& conf, const std::s
   if (!dag.ok()) return Fail(dag.status(), "dags trigger");
   auto parsed = ParseConf(conf);
   if (!parsed.ok()) return Fail(parsed.status(), "dags trigger");
-  DagRunModel run;
-  run.dag_id = dag_id;
-  run.logical_date = Now();
+  TriggerRequest request;
+  request.run_id = run_id;
+  request.conf = *parsed;
   if (!date.empty()) {
     auto t = ParseTimePoint(date, (*dag)->timezone);
     if (!t.ok()) return Fail(t.status(), "dags trigger --logical-date");
-    run.logical_date = *t;
+    request.logical_date = *t;
   }
-  run.run_id = run_id.empty() ? "manual__" + FormatIso8601(run.logical_date) : run_id;
-  run.run_type = DagRunType::kManual;
-  DataInterval interval = (*dag)->timetable.ManualInterval(run.logical_date);
-  run.data_interval_start = interval.start;
-  run.data_interval_end = interval.end;
-  run.conf = *parsed;
-  run.external_trigger = true;
-  auto created = ctx->store->CreateDagRun(run);
+  auto created = TriggerDagRun(*ctx->store, **dag, request);
   if (!created.ok()) return Fail(created.status(), "dags trigger");
   std::printf("queued run %s of %s (logical date %s); a running scheduler starts it\n",
-              created->run_id.c_str(), dag_id.c_str(), FormatIso8601(run.logical_date).c_str());
+              created->run_id.c_str(), dag_id.c_str(),
+              FormatIso8601(created->logical_date).c_str());
   return 0;
 }
 

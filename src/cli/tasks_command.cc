@@ -1,6 +1,5 @@
 // `sluice tasks ...`: task instances of a run, their logs, and `tasks run`, the command the
 // executor starts for each try (as `airflow tasks run --raw`).
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,6 +7,7 @@
 #include "cli/cli_util.h"
 #include "cli/commands.h"
 #include "cli/orchestrator_context.h"
+#include "orchestrator/dag_actions.h"
 #include "orchestrator/dag_loader.h"
 #include "orchestrator/task_operator.h"
 #include "orchestrator/task_runner.h"
@@ -72,40 +72,24 @@ int TasksLogs(const std::string& dag_id, const std::string& run_id, const std::s
   return 0;
 }
 
-// Airflow's clear: the task instances go back to no state (their retries counted afresh) and
-// the run to queued, so a scheduler runs them again.
+// Airflow's clear (dag_actions.h): the task instances go back to no state and the run to
+// queued, so a scheduler runs them again.
 int TasksClear(const std::string& dag_id, const std::string& run_id,
                const std::vector<std::string>& only) {
   auto ctx = OpenContext(false, true);
   if (!ctx.ok()) return Fail(ctx.status(), "tasks clear");
   auto dag = FindDag(*ctx, dag_id);
   if (!dag.ok()) return Fail(dag.status(), "tasks clear");
-  auto tis = ctx->store->ListTaskInstances({dag_id, run_id});
-  if (!tis.ok()) return Fail(tis.status(), "tasks clear");
-  int cleared = 0;
-  Status st = ctx->store->WithTransaction([&]() -> Status {
-    for (const auto& ti : *tis) {
-      if (!only.empty() && std::find(only.begin(), only.end(), ti.task_id) == only.end()) continue;
-      if (ti.state == TaskState::kRunning || ti.state == TaskState::kQueued) {
-        return Status::InvalidArgument("task " + ti.task_id + " is " +
-                                       std::string(ToString(ti.state)) + "; wait for it to end");
-      }
-      TaskInstanceUpdate u;
-      u.state = TaskState::kNone;
-      const TaskSpec* task = (*dag)->FindTask(ti.task_id);
-      u.max_tries = ti.try_number + (task ? task->retries : 0);
-      u.end_date = std::nullopt;
-      u.next_attempt_at = std::nullopt;
-      u.pid = std::nullopt;
-      RETURN_NOT_OK(ctx->store->TransitionTaskInstance(ti.key(), {}, u).status());
-      RETURN_NOT_OK(ctx->store->ClearXComs(ti.key()));
-      ++cleared;
-    }
-    return ctx->store->SetDagRunState({dag_id, run_id}, DagRunState::kQueued, Now());
-  });
-  if (!st.ok()) return Fail(st, "tasks clear");
-  std::printf("cleared %d task instance(s) of run %s; the run is queued again\n", cleared,
-              run_id.c_str());
+  ClearRequest request;
+  request.task_ids = only;
+  auto cleared = ClearTaskInstances(*ctx->store, **dag, {dag_id, run_id}, request);
+  if (!cleared.ok()) return Fail(cleared.status(), "tasks clear");
+  if (cleared->empty()) {
+    std::printf("nothing to clear in run %s\n", run_id.c_str());
+  } else {
+    std::printf("cleared %zu task instance(s) of run %s; the run is queued again\n",
+                cleared->size(), run_id.c_str());
+  }
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // A scanner over S3's XML answers: finds elements by name, never builds a tree.
 #include "storage/s3_xml.h"
+#include "common/markup_escape.h"
 
 #include <cstdint>
 #include <cstdlib>
@@ -121,34 +122,6 @@ std::string XmlDecode(std::string_view text) {
   return out;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\r':
-        out += "&#13;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+std::string XmlEscape(std::string_view text) { return EscapeMarkup(text, "&apos;"); }
 
 }  // namespace sluice::storage::internal

@@ -1,18 +1,21 @@
-// A real `sluice server` process on a free loopback port with its own SLUICE_HOME, and the
-// AWS peers (awscli, boto3) pointed at it with the home's local credentials.
+// A real `sluice server` process on a free loopback port with its own SLUICE_HOME, the AWS
+// peers (awscli, boto3) pointed at it with the home's local credentials, the `sluice` CLI on
+// the same home, and an HTTP client for the REST API (basic auth, tokens, cookies).
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -35,6 +38,20 @@ inline std::string PeerBin(const std::string& name) {
   if (std::filesystem::exists(local)) return local;
   return name;
 }
+
+// An HTTP exchange with the server: what came back (status -1 when no answer came).
+struct HttpReply {
+  int status = -1;
+  std::string body;
+  httplib::Headers headers;
+  std::string Header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// The run `sluice dags test hello 2026-11-20` makes in ApiServer's home.
+inline constexpr const char* kHelloRun = "manual__2026-11-20T00:00:00+00:00";
 
 class ServerProcess : public ::testing::Test {
  protected:
@@ -77,7 +94,8 @@ class ServerProcess : public ::testing::Test {
 
   // Environment for AWS peers: the home's credentials file, profile `sluice`.
   std::string AwsEnv() const {
-    return "AWS_SHARED_CREDENTIALS_FILE='" + home_ + "/aws-credentials' AWS_PROFILE=sluice "
+    return "AWS_SHARED_CREDENTIALS_FILE='" + home_ +
+           "/aws-credentials' AWS_PROFILE=sluice "
            "AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null "
            "AWS_ACCESS_KEY_ID= AWS_SECRET_ACCESS_KEY= ";
   }
@@ -100,6 +118,52 @@ class ServerProcess : public ::testing::Test {
                  output);
   }
 
+  // Runs `sluice <args>` on this server's home; returns the exit code, output in *output.
+  int Sluice(const std::string& args, std::string* output = nullptr) {
+    std::string out;
+    int rc = Shell("SLUICE_HOME='" + home_ + "' '" + SLUICE_BINARY + "' " + args, &out);
+    if (output) *output = out;
+    return rc;
+  }
+
+  // `sluice users create`; fails the test if it cannot.
+  void CreateUser(const std::string& name, const std::string& password, const std::string& role) {
+    std::string out;
+    ASSERT_EQ(
+        Sluice("users create --username " + name + " --password " + password + " --role " + role,
+               &out),
+        0)
+        << out;
+  }
+
+  using Reply = HttpReply;
+
+  // `headers` may carry Authorization, Cookie, X-CSRF-Token, Accept...
+  Reply Http(const std::string& method, const std::string& path, const std::string& body = "",
+             httplib::Headers headers = {}, const std::string& content_type = "application/json") {
+    httplib::Client client("127.0.0.1", port_);
+    client.set_read_timeout(30, 0);
+    const char* type = content_type.c_str();
+    auto send = [&]() -> httplib::Result {
+      if (method == "POST") return client.Post(path.c_str(), headers, body, type);
+      if (method == "PATCH") return client.Patch(path.c_str(), headers, body, type);
+      if (method == "PUT") return client.Put(path.c_str(), headers, body, type);
+      if (method == "DELETE") return client.Delete(path.c_str(), headers, body, type);
+      return client.Get(path.c_str(), headers);
+    };
+    httplib::Result r = send();
+    Reply reply;
+    if (!r) return reply;
+    reply.status = r->status;
+    reply.body = r->body;
+    reply.headers = r->headers;
+    return reply;
+  }
+
+  static httplib::Headers Basic(const std::string& user, const std::string& password) {
+    return {httplib::make_basic_authentication_header(user, password)};
+  }
+
   static bool WaitFor(const std::function<bool()>& done, double seconds) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -109,11 +173,53 @@ class ServerProcess : public ::testing::Test {
     return done();
   }
 
-  std::string command_ = "server";  // or "standalone"
+  std::string command_ = "server";                         // or "standalone"
   std::vector<std::pair<std::string, std::string>> dags_;  // DAG files written before start
   std::string home_;
   pid_t pid_ = -1;
   int port_ = 0;
+};
+
+// A server whose home has a small DAG (`hello`: begin >> say >> done) that has run once with
+// `sluice dags test` (run kHelloRun), a DAG file that does not load, and one user per role
+// (admin, op, viewer; password "<name>-password").
+class ApiServer : public ServerProcess {
+ protected:
+  ApiServer() {
+    dags_.push_back({"hello.yml",
+                     "dag_id: hello\ndescription: Says hello\nschedule: \"@daily\"\n"
+                     "start_date: 2026-11-01\ntags: [demo]\ntasks:\n"
+                     "  - {id: begin, operator: empty}\n"
+                     "  - {id: say, operator: bash, upstream: [begin], "
+                     "bash: \"echo hello {{ ds }}; echo caf\u00e9\"}\n"
+                     "  - {id: done, operator: empty, upstream: [say]}\n"});
+    dags_.push_back({"broken.yml", "dag_id: broken\ntasks: [\n"});
+  }
+
+  void SetUp() override {
+    ServerProcess::SetUp();
+    if (HasFatalFailure()) return;
+    std::string out;
+    ASSERT_EQ(Sluice("dags test hello 2026-11-20", &out), 0) << out;
+    for (const char* role : {"admin", "op", "viewer"}) {
+      CreateUser(role, std::string(role) + "-password", role);
+    }
+  }
+
+  static httplib::Headers As(const std::string& user) { return Basic(user, user + "-password"); }
+
+  // GET `path` as `user`; expects 200 and JSON.
+  nlohmann::json GetJson(const std::string& path, const std::string& user = "viewer") {
+    Reply r = Http("GET", path, "", As(user));
+    EXPECT_EQ(r.status, 200) << path << ": " << r.body;
+    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << path << ": " << r.body;
+    return j;
+  }
+
+  static std::string RunPath(const std::string& run = kHelloRun) {
+    return "/api/v1/dags/hello/dagRuns/" + httplib::detail::encode_query_param(run);
+  }
 };
 
 }  // namespace sluice::web::testing
