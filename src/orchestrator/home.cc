@@ -81,6 +81,8 @@ Result<SluiceHome> LoadHome() {
   home.db_path = home.path + "/sluice.db";
   home.dags_folder = home.path + "/dags";
   RETURN_NOT_OK(ReadConfig(&home));
+  // As AIRFLOW__CORE__DAGS_FOLDER does for Airflow: the environment wins over the file.
+  if (const char* dags = std::getenv("SLUICE_DAGS_FOLDER"); dags && *dags) home.dags_folder = dags;
   return home;
 }
 

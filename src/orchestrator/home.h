@@ -20,7 +20,7 @@ struct SluiceHome {
   std::string path;         // $SLUICE_HOME, else ~/.sluice
   std::string config_path;  // <home>/sluice.yml (optional file)
   std::string db_path;      // <home>/sluice.db
-  std::string dags_folder;  // sluice.yml `dags_folder`, else <home>/dags
+  std::string dags_folder;  // SLUICE_DAGS_FOLDER, sluice.yml `dags_folder`, else <home>/dags
   int parallelism = 32;     // sluice.yml `parallelism`: tries running at once
   // sluice.yml `pools: {name: slots}` (Airflow's pools): at most `slots` tries of the pool's
   // tasks queued or running at once. default_pool always exists (128 unless set).
