@@ -169,6 +169,7 @@ Result<std::optional<ShutdownPlan>> ClusterAgent::TickLocked(ClusterRecord* c) {
     return std::optional<ShutdownPlan>(
         ShutdownPlan{ClusterState::kTerminated, c->reason, StepState::kCancelled});
   }
+  const nlohmann::json before = ToJson(*c);
   if (Now() - last_heartbeat_ >= options_.heartbeat_interval) {
     c->heartbeat_at = last_heartbeat_ = Now();
   }
@@ -176,7 +177,9 @@ Result<std::optional<ShutdownPlan>> ClusterAgent::TickLocked(ClusterRecord* c) {
   RETURN_NOT_OK(SettleExited(c, &steps, &plan));
   if (!plan) RETURN_NOT_OK(StartPending(*c, &steps));
   if (!plan) RETURN_NOT_OK(UpdateClusterState(c, steps, &plan));
-  RETURN_NOT_OK(store_->SaveCluster(*c));
+  // Most ticks change nothing: writing only changes keeps an idle cluster to one write a
+  // second (its heartbeat).
+  if (ToJson(*c) != before) RETURN_NOT_OK(store_->SaveCluster(*c));
   return plan;
 }
 
