@@ -165,6 +165,10 @@ def under_scheduler(home, dag_id):
             if sched.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"sluice scheduler did not start; see {home}/scheduler.out")
             time.sleep(0.05)
+        # New DAGs start paused (dags_are_paused_at_creation), and a paused DAG's run waits.
+        r = sluice(home, "dags", "unpause", dag_id)
+        if r.returncode != 0:
+            raise RuntimeError(f"dags unpause: {r.stderr.strip()}")
         t0 = time.monotonic()
         r = sluice(home, "dags", "trigger", dag_id, "--run-id", "bench", "--logical-date", DATE)
         if r.returncode != 0:

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "orchestrator/connections.h"
 #include "orchestrator/scheduler.h"
 #include "orchestrator/task_operator.h"
 
@@ -15,12 +16,13 @@ Result<OrchestratorContext> OpenContext(bool create_db, bool read_dags) {
   setenv("SLUICE_HOME", ctx.home.path.c_str(), 1);
   RegisterBuiltinOperators();
   ASSIGN_OR_RETURN(ctx.store, OpenStore(ctx.home, create_db));
+  RETURN_NOT_OK(ExportS3Connection(ctx.home, ctx.store.get()));  // before an s3:// dags folder
   if (read_dags) {
     DagLoadOptions options;
     options.validate_task = ValidateTaskOperator;
     ASSIGN_OR_RETURN(ctx.dags, DagFolder::Open(ctx.home.dags_folder, options));
     RETURN_NOT_OK(ctx.dags->Refresh().status());
-    RETURN_NOT_OK(SyncDagFolder(*ctx.store, *ctx.dags));
+    RETURN_NOT_OK(SyncDagFolder(*ctx.store, *ctx.dags, ctx.home.dags_are_paused_at_creation));
   }
   return ctx;
 }

@@ -1,6 +1,5 @@
 // `sluice scheduler`: the long-running scheduler with the local executor; SIGINT/SIGTERM stop
 // it (tries it started keep running and are adopted by the next scheduler).
-#include <csignal>
 #include <unistd.h>
 
 #include <atomic>
@@ -35,6 +34,7 @@ int RunScheduler() {
   orchestrator::Scheduler::Options options;
   options.argv_prefix = SelfArgv();
   options.report = PrintEvent;
+  options.record_job = true;
   orchestrator::Scheduler scheduler(ctx->home, ctx->store.get(), ctx->dags.get(), options);
   PrintEvent("scheduler started: dags folder " + ctx->home.dags_folder + ", metadata " +
              ctx->home.db_path + ", pid " + std::to_string(getpid()));

@@ -88,6 +88,7 @@ int RunStandalone(const web::ServerOptions& options) {
   orchestrator::Scheduler::Options scheduler_options;
   scheduler_options.argv_prefix = SelfArgv();
   scheduler_options.report = Say;
+  scheduler_options.record_job = true;
   orchestrator::Scheduler scheduler(ctx->home, ctx->store.get(), ctx->dags.get(),
                                     scheduler_options);
   Say("scheduler started: dags folder " + ctx->home.dags_folder + ", metadata " +

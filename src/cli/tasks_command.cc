@@ -74,21 +74,24 @@ int TasksLogs(const std::string& dag_id, const std::string& run_id, const std::s
 
 // Airflow's clear (dag_actions.h): the task instances go back to no state and the run to
 // queued, so a scheduler runs them again.
-int TasksClear(const std::string& dag_id, const std::string& run_id,
-               const std::vector<std::string>& only) {
+int TasksClear(const std::string& dag_id, ClearRequest request) {
   auto ctx = OpenContext(false, true);
   if (!ctx.ok()) return Fail(ctx.status(), "tasks clear");
   auto dag = FindDag(*ctx, dag_id);
   if (!dag.ok()) return Fail(dag.status(), "tasks clear");
-  ClearRequest request;
-  request.task_ids = only;
-  auto cleared = ClearTaskInstances(*ctx->store, **dag, {dag_id, run_id}, request);
+  auto cleared = ClearTaskInstances(*ctx->store, **dag, request);
   if (!cleared.ok()) return Fail(cleared.status(), "tasks clear");
+  const char* run_id = request.run_id.c_str();
   if (cleared->empty()) {
-    std::printf("nothing to clear in run %s\n", run_id.c_str());
+    std::printf("nothing to clear in run %s\n", run_id);
+    return 0;
+  }
+  for (const auto& c : *cleared) std::printf("%s\n", c.ti.task_id.c_str());
+  if (request.dry_run) {
+    std::printf("would clear %zu task instance(s) of run %s (dry run)\n", cleared->size(), run_id);
   } else {
     std::printf("cleared %zu task instance(s) of run %s; the run is queued again\n",
-                cleared->size(), run_id.c_str());
+                cleared->size(), run_id);
   }
   return 0;
 }
@@ -117,25 +120,30 @@ void RegisterTasks(CLI::App& app, int* exit_code) {
   states->add_option("dag_id", a->dag_id)->required();
   states->add_option("run_id", a->run_id)->required();
   states->add_option("--output", a->output)->check(CLI::IsMember({"text", "json"}));
-  states->callback([a, exit_code] {
-    *exit_code = TasksStates(a->dag_id, a->run_id, a->output == "json");
-  });
-  auto tasks_only = std::make_shared<std::vector<std::string>>();
+  states->callback(
+      [a, exit_code] { *exit_code = TasksStates(a->dag_id, a->run_id, a->output == "json"); });
+  auto clear_request = std::make_shared<ClearRequest>();
   auto* clear = tasks->add_subcommand("clear", "Run a run's tasks again (all, or --task ...)");
   clear->add_option("dag_id", a->dag_id)->required();
-  clear->add_option("run_id", a->run_id)->required();
-  clear->add_option("--task", *tasks_only, "Only these task ids");
-  clear->callback([a, tasks_only, exit_code] {
-    *exit_code = TasksClear(a->dag_id, a->run_id, *tasks_only);
-  });
+  clear->add_option("run_id", clear_request->run_id)->required();
+  clear->add_option("--task", clear_request->task_ids, "Only these task ids");
+  clear->add_flag("--upstream", clear_request->include_upstream,
+                  "With --task: also the tasks they depend on");
+  clear->add_flag("--downstream", clear_request->include_downstream,
+                  "With --task: also the tasks that depend on them");
+  clear->add_flag("--only-failed", clear_request->only_failed,
+                  "Only failed and upstream_failed task instances");
+  clear->add_flag("--dry-run", clear_request->dry_run,
+                  "List what would be cleared, change nothing");
+  clear->callback(
+      [a, clear_request, exit_code] { *exit_code = TasksClear(a->dag_id, *clear_request); });
   auto* logs = tasks->add_subcommand("logs", "Print a task try's log (default: the last try)");
   logs->add_option("dag_id", a->dag_id)->required();
   logs->add_option("run_id", a->run_id)->required();
   logs->add_option("task_id", a->task_id)->required();
   logs->add_option("--try", a->try_number);
-  logs->callback([a, exit_code] {
-    *exit_code = TasksLogs(a->dag_id, a->run_id, a->task_id, a->try_number);
-  });
+  logs->callback(
+      [a, exit_code] { *exit_code = TasksLogs(a->dag_id, a->run_id, a->task_id, a->try_number); });
 }
 
 }  // namespace sluice::cli

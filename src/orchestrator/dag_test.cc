@@ -1,18 +1,18 @@
 #include "orchestrator/dag_test.h"
 
-#include "orchestrator/cluster_reaper.h"
-
 #include <map>
 #include <set>
 
+#include "orchestrator/cluster_reaper.h"
 #include "orchestrator/local_executor.h"
 #include "orchestrator/run_scheduler.h"
 
 namespace sluice::orchestrator {
 
-Status SyncDag(MetadataStore& store, const DagSpec& dag) {
+Status SyncDag(MetadataStore& store, const DagSpec& dag, bool paused_at_creation) {
   DagModel m;
   m.dag_id = dag.dag_id;
+  m.is_paused = paused_at_creation;  // used only when the row is created
   m.fileloc = dag.file;
   m.schedule = dag.timetable.is_manual_only() ? std::nullopt
                                               : std::optional<std::string>(dag.timetable.text());
@@ -71,7 +71,7 @@ class StateReporter {
 
 Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, const DagSpec& dag,
                                const DagTestOptions& options) {
-  RETURN_NOT_OK(SyncDag(store, dag));
+  RETURN_NOT_OK(SyncDag(store, dag, home.dags_are_paused_at_creation));
   DagRunQuery same_date;
   same_date.dag_id = dag.dag_id;
   ASSIGN_OR_RETURN(auto runs, store.ListDagRuns(same_date));

@@ -1,6 +1,7 @@
 // `sluice dags test ID [DATE]`: one whole DAG run in the foreground, through the same run
 // scheduler and local executor as the scheduler uses, printing each task's state as it
 // changes. A run already at that logical date is replaced, so the command can be repeated.
+// As Airflow's, it runs whether or not the DAG is paused.
 #pragma once
 
 #include <functional>
@@ -27,7 +28,9 @@ struct DagTestOptions {
 Result<DagRunModel> RunDagTest(const SluiceHome& home, MetadataStore& store, const DagSpec& dag,
                                const DagTestOptions& options);
 
-// Makes the metadata DB know the DAG as its file says (the DAG file processor's part).
-Status SyncDag(MetadataStore& store, const DagSpec& dag);
+// Makes the metadata DB know the DAG as its file says (the DAG file processor's part). A DAG
+// new to the DB starts paused when `paused_at_creation` (sluice.yml
+// `dags_are_paused_at_creation`); a known one keeps its pause state.
+Status SyncDag(MetadataStore& store, const DagSpec& dag, bool paused_at_creation);
 
 }  // namespace sluice::orchestrator

@@ -39,6 +39,20 @@ Status ReadPools(const YAML::Node& node, SluiceHome* home) {
   return Status::OK();
 }
 
+// A number of seconds (fractions allowed), more than zero.
+Status ReadSeconds(const SluiceHome& home, const YAML::Node& root, const char* key,
+                   std::chrono::milliseconds* out) {
+  const YAML::Node node = root[key];
+  if (!node) return Status::OK();
+  double seconds = 0;
+  if (!YAML::convert<double>::decode(node, seconds) || !(seconds > 0)) {
+    return Status::InvalidArgument(At(home, node.Mark()) + ": " + key +
+                                   " must be a number of seconds above 0");
+  }
+  *out = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+  return Status::OK();
+}
+
 Status ReadConfig(SluiceHome* home) {
   if (!std::filesystem::exists(home->config_path)) return Status::OK();
   YAML::Node root;
@@ -56,6 +70,12 @@ Status ReadConfig(SluiceHome* home) {
       home->dag_refresh_interval = std::chrono::milliseconds(
           static_cast<int64_t>(root["dag_dir_list_interval"].as<double>() * 1000));
     }
+    if (root["dags_are_paused_at_creation"]) {
+      home->dags_are_paused_at_creation = root["dags_are_paused_at_creation"].as<bool>();
+    }
+    RETURN_NOT_OK(ReadSeconds(*home, root, "scheduler_heartbeat_sec", &home->scheduler_heartbeat));
+    RETURN_NOT_OK(ReadSeconds(*home, root, "scheduler_health_check_threshold",
+                              &home->scheduler_health_check_threshold));
   } catch (const YAML::Exception& e) {
     return Status::ParseError(At(*home, e.mark) + ": " + e.msg);
   }

@@ -26,6 +26,14 @@ struct SluiceHome {
   // tasks queued or running at once. default_pool always exists (128 unless set).
   std::map<std::string, int, std::less<>> pools{{std::string(kDefaultPool), 128}};
   std::chrono::milliseconds dag_refresh_interval{1000};  // `dag_dir_list_interval`
+  // `dags_are_paused_at_creation` (Airflow's, default true): a DAG seen for the first time is
+  // paused until a user turns it on.
+  bool dags_are_paused_at_creation = true;
+  // `scheduler_heartbeat_sec`: how often a scheduler writes its heartbeat and loop times.
+  std::chrono::milliseconds scheduler_heartbeat{5000};
+  // `scheduler_health_check_threshold` (seconds): a scheduler whose latest heartbeat is older
+  // is unhealthy (/api/v1/health).
+  std::chrono::milliseconds scheduler_health_check_threshold{30000};
 };
 
 // Reads SLUICE_HOME (or ~/.sluice) and its sluice.yml; errors name the file and key.

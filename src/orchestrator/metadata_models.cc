@@ -36,6 +36,12 @@ constexpr NameTable<TaskState, 11> kTaskStates{{
     {TaskState::kRemoved, "removed"},
 }};
 
+constexpr NameTable<JobState, 3> kJobStates{{
+    {JobState::kRunning, "running"},
+    {JobState::kSuccess, "success"},
+    {JobState::kFailed, "failed"},
+}};
+
 template <typename E, size_t N>
 std::string_view NameOf(const NameTable<E, N>& table, E value) {
   for (const auto& [e, name] : table) {
@@ -61,6 +67,10 @@ Result<E> ParseName(const NameTable<E, N>& table, std::string_view what, std::st
 std::string_view ToString(DagRunState state) { return NameOf(kDagRunStates, state); }
 std::string_view ToString(DagRunType type) { return NameOf(kDagRunTypes, type); }
 std::string_view ToString(TaskState state) { return NameOf(kTaskStates, state); }
+std::string_view ToString(JobState state) { return NameOf(kJobStates, state); }
+std::string_view ToString(AuthSessionKind kind) {
+  return kind == AuthSessionKind::kToken ? "token" : "session";
+}
 
 Result<DagRunState> ParseDagRunState(std::string_view text) {
   return ParseName(kDagRunStates, "DAG run state", text);
@@ -70,6 +80,16 @@ Result<DagRunType> ParseDagRunType(std::string_view text) {
 }
 Result<TaskState> ParseTaskState(std::string_view text) {
   return ParseName(kTaskStates, "task state", text);
+}
+Result<JobState> ParseJobState(std::string_view text) {
+  return ParseName(kJobStates, "job state", text);
+}
+
+void LoopStats::Observe(Micros took) {
+  ++loops;
+  total += took;
+  last = took;
+  for (size_t i = 0; i < kLoopBucketBounds.size(); ++i) at_most[i] += took <= kLoopBucketBounds[i];
 }
 
 bool IsFinished(DagRunState state) {

@@ -1,8 +1,10 @@
 // The rows of the orchestrator's metadata (design.md §3), by Airflow's names: DAGs, DAG runs,
-// task instances and their tries, XCom, variables, connections, users. Plain structs shared by
-// every MetadataStore backend; nothing here knows how they are stored.
+// task instances and their tries, XCom, variables, connections, users, web sessions and the
+// scheduler's job. Plain structs shared by every MetadataStore backend; nothing here knows how
+// they are stored.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -16,6 +18,7 @@
 namespace sluice::orchestrator {
 
 enum class DagRunState { kQueued, kRunning, kSuccess, kFailed };
+enum class JobState { kRunning, kSuccess, kFailed };
 enum class DagRunType { kScheduled, kManual, kBackfill };
 enum class TaskState {
   kNone,
@@ -35,7 +38,9 @@ enum class TaskState {
 std::string_view ToString(DagRunState state);
 std::string_view ToString(DagRunType type);
 std::string_view ToString(TaskState state);
+std::string_view ToString(JobState state);
 Result<DagRunState> ParseDagRunState(std::string_view text);
+Result<JobState> ParseJobState(std::string_view text);
 Result<DagRunType> ParseDagRunType(std::string_view text);
 Result<TaskState> ParseTaskState(std::string_view text);
 
@@ -228,6 +233,56 @@ struct UserModel {
   std::string role;                     // admin | op | viewer
   std::string password_hash;            // stored as given; hashing is the caller's
   std::optional<TimePoint> created_at;  // CreateUser uses the creation time when empty
+};
+
+// A signed-in browser's session (the UI's cookie) or an API bearer token. Only the SHA-256 of
+// the secret the client holds is stored, so the rows cannot be replayed as credentials.
+enum class AuthSessionKind { kSession, kToken };
+std::string_view ToString(AuthSessionKind kind);  // "session", "token"
+
+struct AuthSessionModel {
+  std::string secret_sha256;  // lower-case hex SHA-256 of the cookie's or token's value
+  AuthSessionKind kind = AuthSessionKind::kSession;
+  std::string username;
+  std::string csrf_token;  // a session's double-submit token; empty for a token
+  TimePoint created_at;
+  TimePoint expires_at;
+};
+
+// Upper bounds of the loop-time histogram's buckets. The job table keeps one cumulative count
+// per bound; changing them needs a migration.
+inline constexpr std::array<Micros, 8> kLoopBucketBounds = {
+    std::chrono::milliseconds(1),  std::chrono::milliseconds(5),   std::chrono::milliseconds(10),
+    std::chrono::milliseconds(50), std::chrono::milliseconds(100), std::chrono::milliseconds(500),
+    std::chrono::seconds(1),       std::chrono::seconds(5)};
+
+// How long a process's loops took, as a cumulative (Prometheus-style) histogram.
+struct LoopStats {
+  int64_t loops = 0;
+  Micros total{0};
+  std::optional<Micros> last;
+  // at_most[i]: loops that took at most kLoopBucketBounds[i]; loops that took longer count
+  // in `loops` only (the +Inf bucket).
+  std::array<int64_t, kLoopBucketBounds.size()> at_most{};
+
+  void Observe(Micros took);
+};
+
+// The job_type of a scheduler's row (Airflow's name).
+inline constexpr std::string_view kSchedulerJobType = "SchedulerJob";
+
+// A long-running process (Airflow's Job): who and where it is, and its heartbeat, by which
+// others tell whether it is alive.
+struct JobModel {
+  int64_t id = 0;  // assigned by CreateJob
+  std::string job_type;
+  JobState state = JobState::kRunning;
+  std::string hostname;
+  std::optional<int64_t> pid;
+  TimePoint start_date;
+  std::optional<TimePoint> end_date;
+  TimePoint latest_heartbeat;
+  LoopStats loop;
 };
 
 // A cluster that a task of a run created (cluster_create): the scheduler terminates it when

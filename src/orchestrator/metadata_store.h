@@ -144,6 +144,29 @@ class MetadataStore {
   virtual Result<UserModel> GetUser(std::string_view username) = 0;
   virtual Result<std::vector<UserModel>> ListUsers() = 0;  // by username
   virtual Status DeleteUser(std::string_view username) = 0;
+
+  // --- Web sessions and API tokens, by the SHA-256 of their secret ---
+  // AlreadyExists if that digest is taken; NotFound if the user does not exist. Deleting the
+  // user deletes its sessions and tokens.
+  virtual Status CreateAuthSession(const AuthSessionModel& session) = 0;
+  // NotFound when there is none of that kind, or it has expired by `now`.
+  virtual Result<AuthSessionModel> GetAuthSession(std::string_view secret_sha256,
+                                                  AuthSessionKind kind, TimePoint now) = 0;
+  virtual Status DeleteAuthSession(std::string_view secret_sha256) = 0;  // absent is fine
+  // Deletes the sessions and tokens expired by `now`; returns how many.
+  virtual Result<int> PurgeExpiredAuthSessions(TimePoint now) = 0;
+
+  // --- Jobs (Airflow's job table): the scheduler's heartbeat and loop times ---
+  // Inserts the job as given (its state, start_date and latest_heartbeat); returns it with
+  // its id.
+  virtual Result<JobModel> CreateJob(const JobModel& job) = 0;
+  // Records a heartbeat at `at` with the loop statistics so far. NotFound if no such job.
+  virtual Status HeartbeatJob(int64_t id, TimePoint at, const LoopStats& loop) = 0;
+  // Ends the job (success: it stopped cleanly) at `at`. NotFound if no such job.
+  virtual Status EndJob(int64_t id, JobState state, TimePoint at) = 0;
+  // Of the jobs of `job_type`, the one a health check looks at (Airflow's most_recent_job):
+  // a running one before others, then the latest heartbeat. NotFound when there is none.
+  virtual Result<JobModel> GetMostRecentJob(std::string_view job_type) = 0;
 };
 
 }  // namespace sluice::orchestrator

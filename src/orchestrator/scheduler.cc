@@ -1,11 +1,11 @@
 #include "orchestrator/scheduler.h"
 
-#include "common/logging.h"
-#include "orchestrator/cluster_reaper.h"
-
 #include <algorithm>
 
+#include "common/logging.h"
+#include "orchestrator/cluster_reaper.h"
 #include "orchestrator/dag_test.h"
+#include "orchestrator/job_heartbeat.h"
 
 namespace sluice::orchestrator {
 
@@ -24,7 +24,7 @@ std::string ScheduledRunId(TimePoint logical_date) {
   return "scheduled__" + FormatIso8601(logical_date);
 }
 
-Status SyncDagFolder(MetadataStore& store, const DagFolder& folder) {
+Status SyncDagFolder(MetadataStore& store, const DagFolder& folder, bool paused_at_creation) {
   std::vector<std::string> files;
   for (const auto& f : folder.Files()) {
     files.push_back(f.path);
@@ -33,7 +33,7 @@ Status SyncDagFolder(MetadataStore& store, const DagFolder& folder) {
       continue;
     }
     RETURN_NOT_OK(store.ClearImportError(f.path));
-    RETURN_NOT_OK(SyncDag(store, *f.dag));
+    RETURN_NOT_OK(SyncDag(store, *f.dag, paused_at_creation));
   }
   RETURN_NOT_OK(store.ClearImportErrorsExcept(files));
   return store.MarkDagsInactiveExcept(files).status();
@@ -177,18 +177,39 @@ Result<std::optional<TimePoint>> Scheduler::AdvanceRuns(TimePoint now, bool* all
   return wake;
 }
 
-Status Scheduler::Run(const std::atomic<bool>& stop) {
+Status Scheduler::SyncFolder() {
   RETURN_NOT_OK(dags_->Refresh().status());
-  RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
+  RETURN_NOT_OK(SyncDagFolder(*store_, *dags_, home_.dags_are_paused_at_creation));
   RememberDags();
+  return Status::OK();
+}
+
+Status Scheduler::Run(const std::atomic<bool>& stop) {
+  std::unique_ptr<JobHeartbeat> job;
+  if (options_.record_job) {
+    ASSIGN_OR_RETURN(job,
+                     JobHeartbeat::Start(store_, kSchedulerJobType, home_.scheduler_heartbeat));
+  }
+  Status st = Loop(stop, job.get());
+  if (job) {
+    // A job left running by a crash is told apart by its heartbeat growing old.
+    Status ended = job->End(st.ok() ? JobState::kSuccess : JobState::kFailed);
+    if (!ended.ok()) Log().warn("event=job_end_failed error=\"{}\"", ended.message());
+  }
+  return st;
+}
+
+Status Scheduler::Loop(const std::atomic<bool>& stop, JobHeartbeat* job) {
+  using Steady = std::chrono::steady_clock;
+  RETURN_NOT_OK(SyncFolder());
   RETURN_NOT_OK(Recover());
   TimePoint next_refresh = Now() + home_.dag_refresh_interval;
   while (!stop.load()) {
+    // A loop's time is its work: the wait for the next event is left out.
+    Steady::time_point started = Steady::now();
     TimePoint now = Now();
     if (now >= next_refresh) {
-      RETURN_NOT_OK(dags_->Refresh().status());
-      RETURN_NOT_OK(SyncDagFolder(*store_, *dags_));
-      RememberDags();
+      RETURN_NOT_OK(SyncFolder());
       next_refresh = now + home_.dag_refresh_interval;
     }
     if (options_.only_runs.empty()) {
@@ -200,16 +221,22 @@ Status Scheduler::Run(const std::atomic<bool>& stop) {
       reap_clusters_ = false;
       // A cluster that cannot be reached now is tried again at the next sweep.
       Result<int> reaped = ReapClustersOfEndedRuns(home_, store_, options_.report);
-      if (!reaped.ok()) Log().warn("event=cluster_reap_failed error=\"{}\"", reaped.status().message());
+      if (!reaped.ok())
+        Log().warn("event=cluster_reap_failed error=\"{}\"", reaped.status().message());
     }
     if (!options_.only_runs.empty() && all_done && executor_.running() == 0) break;
     TimePoint deadline = std::min(next_refresh, Now() + kMaxSleep);
     if (wake && *wake < deadline) deadline = *wake;
-    for (const auto& f : executor_.Wait(deadline)) {
+    Steady::duration work = Steady::now() - started;
+    std::vector<FinishedTry> finished = executor_.Wait(deadline);
+    started = Steady::now();
+    for (const auto& f : finished) {
       // Even while its file is broken: a try that died must still fail (and be retried).
       auto dag = LastKnownDag(f.handle.key.dag_id);
       if (dag) RETURN_NOT_OK(runs_.HandleFinished(*dag, f, Now()));
     }
+    work += Steady::now() - started;
+    if (job) job->Loop(std::chrono::duration_cast<Micros>(work), Now());
   }
   return Status::OK();
 }

@@ -19,9 +19,11 @@
 
 namespace sluice::orchestrator {
 
-// Records what the folder holds: its DAGs, an import error per file that does not load,
-// and which DAGs are gone.
-Status SyncDagFolder(MetadataStore& store, const DagFolder& folder);
+class JobHeartbeat;
+
+// Records what the folder holds: its DAGs (new ones paused when `paused_at_creation`), an
+// import error per file that does not load, and which DAGs are gone.
+Status SyncDagFolder(MetadataStore& store, const DagFolder& folder, bool paused_at_creation);
 
 class Scheduler {
  public:
@@ -31,6 +33,9 @@ class Scheduler {
     // loop. Empty: everything.
     std::set<std::pair<std::string, std::string>> only_runs;
     std::function<void(const std::string&)> report;  // a line per event worth telling
+    // Keep a SchedulerJob row with a heartbeat and loop times (job_heartbeat.h): the
+    // scheduler does, a backfill does not.
+    bool record_job = false;
   };
 
   Scheduler(SluiceHome home, MetadataStore* store, DagFolder* dags, Options options);
@@ -39,6 +44,9 @@ class Scheduler {
   Status Run(const std::atomic<bool>& stop);
 
  private:
+  Status Loop(const std::atomic<bool>& stop, JobHeartbeat* job);
+  // Reads the dags folder again and records what it holds.
+  Status SyncFolder();
   Status Recover();
   void RememberDags();
   // The DAG as loaded now, else as last loaded (its file is broken or gone).
@@ -55,7 +63,7 @@ class Scheduler {
   LocalExecutor executor_;
   RunScheduler runs_;
   std::map<std::string, std::optional<DataInterval>> last_interval_;  // per DAG
-  std::map<std::string, bool> paused_;  // per DAG, read once per pass
+  std::map<std::string, bool> paused_;                                // per DAG, read once per pass
   TimePoint next_zombie_sweep_;
   // Clusters of ended runs are reaped when a run ends, at start, and with every zombie sweep
   // (to retry a cluster that could not be reached).

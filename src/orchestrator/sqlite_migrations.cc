@@ -170,10 +170,54 @@ CREATE TABLE run_cluster (
 ) STRICT;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Airflow's job table: each scheduler's heartbeat, by which the server tells whether one is
+// alive, and its loop times (a cumulative histogram, bounds as kLoopBucketBounds), written
+// every few seconds by the scheduler and read by /metrics.
+constexpr const char* kV4Jobs = R"sql(
+CREATE TABLE job (
+  id INTEGER PRIMARY KEY,
+  job_type TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'success', 'failed')),
+  hostname TEXT NOT NULL DEFAULT '',
+  pid INTEGER,
+  start_date INTEGER NOT NULL,
+  end_date INTEGER,
+  latest_heartbeat INTEGER NOT NULL,
+  loops INTEGER NOT NULL DEFAULT 0,
+  loop_micros_sum INTEGER NOT NULL DEFAULT 0,
+  last_loop_micros INTEGER,
+  loops_le_1ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_5ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_10ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_50ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_100ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_500ms INTEGER NOT NULL DEFAULT 0,
+  loops_le_1s INTEGER NOT NULL DEFAULT 0,
+  loops_le_5s INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX job_type_heartbeat ON job (job_type, latest_heartbeat);
+)sql";
+
+// The web server's UI sessions and API bearer tokens, so that they outlive a restart. Rows are
+// keyed by the SHA-256 of the secret the client holds, never the secret itself.
+constexpr const char* kV5AuthSessions = R"sql(
+CREATE TABLE auth_session (
+  secret_sha256 TEXT PRIMARY KEY NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('session', 'token')),
+  username TEXT NOT NULL REFERENCES user (username) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX auth_session_expires ON auth_session (expires_at);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "dags, runs, task instances and tries, xcom, variables, connections", kV1Core},
     {2, "users; task instances by state", kV2UsersAndWorkQueue},
     {3, "local clusters and steps; clusters created by runs", kV3Clusters},
+    {4, "jobs: scheduler heartbeats and loop times", kV4Jobs},
+    {5, "web sessions and API tokens", kV5AuthSessions},
 }};
 
 constexpr const char* kCreateVersionTable = R"sql(

@@ -116,6 +116,17 @@ class SqliteStore final : public MetadataStore, public cluster::ClusterStore {
   Result<std::vector<UserModel>> ListUsers() override;
   Status DeleteUser(std::string_view username) override;
 
+  Status CreateAuthSession(const AuthSessionModel& session) override;
+  Result<AuthSessionModel> GetAuthSession(std::string_view secret_sha256, AuthSessionKind kind,
+                                          TimePoint now) override;
+  Status DeleteAuthSession(std::string_view secret_sha256) override;
+  Result<int> PurgeExpiredAuthSessions(TimePoint now) override;
+
+  Result<JobModel> CreateJob(const JobModel& job) override;
+  Status HeartbeatJob(int64_t id, TimePoint at, const LoopStats& loop) override;
+  Status EndJob(int64_t id, JobState state, TimePoint at) override;
+  Result<JobModel> GetMostRecentJob(std::string_view job_type) override;
+
  private:
   class Lease;
   SqliteStore(std::string path, SqliteOptions options);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "orchestrator/job_heartbeat.h"
 #include "orchestrator/try_completion.h"
 
 namespace sluice::orchestrator {
@@ -14,12 +15,6 @@ namespace {
 void Say(const std::string& line) {
   std::fprintf(stderr, "%s sluice: %s\n", FormatIso8601(Now()).c_str(), line.c_str());
   std::fflush(stderr);
-}
-
-std::string Hostname() {
-  char name[256] = {0};
-  gethostname(name, sizeof name - 1);
-  return name;
 }
 
 TemplateContext MakeTemplates(MetadataStore& store, const DagSpec& dag, const DagRunModel& run,
@@ -43,8 +38,9 @@ TemplateContext MakeTemplates(MetadataStore& store, const DagSpec& dag, const Da
     return std::optional<std::string>(v->value);
   };
   std::string dag_id = dag.dag_id, run_id = run.run_id;
-  ctx.xcom = [&store, dag_id, run_id](std::string_view task_id, std::string_view key)
-      -> Result<std::optional<nlohmann::json>> {
+  ctx.xcom = [&store, dag_id, run_id](
+                 std::string_view task_id,
+                 std::string_view key) -> Result<std::optional<nlohmann::json>> {
     auto x = store.PullXCom({dag_id, run_id, std::string(task_id)}, key);
     if (x.status().code() == StatusCode::kNotFound) return std::optional<nlohmann::json>();
     if (!x.ok()) return x.status();
@@ -68,8 +64,9 @@ TaskOutcome RunSensor(const TaskOperator& op, const TryContext& ctx) {
       return TaskOutcome::Failed(why);
     }
     if (task.mode == SensorMode::kReschedule) {
-      return {TaskOutcome::Kind::kReschedule, "not yet; poking again in " +
-                                                  FormatDuration(task.poke_interval), {}};
+      return {TaskOutcome::Kind::kReschedule,
+              "not yet; poking again in " + FormatDuration(task.poke_interval),
+              {}};
     }
     Say("poke: not yet; next poke in " + FormatDuration(task.poke_interval));
     std::this_thread::sleep_for(task.poke_interval);
@@ -84,8 +81,8 @@ int RunTaskTry(MetadataStore& store, const DagSpec& dag, const TaskTryRequest& r
   auto run = store.GetDagRun({req.dag_id, req.run_id});
   auto ti = store.GetTaskInstance({req.dag_id, req.run_id, req.task_id});
   if (!task || !op || !run.ok() || !ti.ok()) {
-    Say("cannot start: " + (!task ? "no task " + req.task_id + " in the DAG file"
-                            : !op ? "unknown operator " + task->operator_name
+    Say("cannot start: " + (!task       ? "no task " + req.task_id + " in the DAG file"
+                            : !op       ? "unknown operator " + task->operator_name
                             : !run.ok() ? run.status().message()
                                         : ti.status().message()));
     return kTryCannotStart;

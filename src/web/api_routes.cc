@@ -1,10 +1,7 @@
 // The REST API under /api/v1/ (src/web/API.md), the login endpoints and /metrics. Every
 // route but /api/v1/health, /metrics and the login page needs credentials (web/auth.h).
 #include <httplib.h>
-#include <sys/socket.h>
 
-#include <atomic>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +11,7 @@
 #include "web/auth.h"
 #include "web/metrics.h"
 #include "web/routes.h"
+#include "web/scheduler_health.h"
 #include "web/web_context.h"
 
 namespace sluice::web {
@@ -30,45 +28,19 @@ HttpMetrics& InstallHttpMetrics(const WebContext& ctx) {
   return *slot;
 }
 
-// httplib 0.11 answers each connection on one pool thread for as long as it is kept alive, so
-// the pool must cover the clients' connections (its default is 8 threads); kept-alive
-// connections are limited by idleness (5 s) only, not by a count, so that clients do not all
-// reconnect together. Without TCP_NODELAY, Nagle's algorithm and delayed ACKs add 40 ms to
-// most responses. (Server-wide settings: server.cc may take them over.)
-void TuneForLoad(httplib::Server& http) {
-  constexpr size_t kThreads = 64;
-  http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  http.set_keep_alive_max_count(1000000);
-  http.set_tcp_nodelay(true);
-}
-
-// httplib listens with a backlog of 5, compiled into the library with no setting for it: 50
-// clients connecting at once overflow it, and each dropped handshake costs a 1 s (then 2 s)
-// retransmit. Linux lets listen() be called again on a listening socket to change its
-// backlog, so the socket is remembered when httplib creates it and widened at the first
-// request (server.cc could do it right after binding instead).
-std::function<void()> WidenListenBacklog(httplib::Server& http) {
-  struct Listener {
-    std::atomic<int> fd{-1};
-    std::once_flag widened;
-  };
-  auto listener = std::make_shared<Listener>();
-  http.set_socket_options([listener](socket_t sock) {
-    httplib::default_socket_options(sock);
-    listener->fd = sock;
-  });
-  return [listener] {
-    std::call_once(listener->widened, [&] {
-      if (listener->fd >= 0) ::listen(listener->fd, SOMAXCONN);
-    });
-  };
-}
-
+// Airflow's health: the metadata DB and the scheduler (healthy while its heartbeat is fresh).
+// An unhealthy scheduler still answers 200, as Airflow does: the server itself is up.
 void Health(const httplib::Request&, httplib::Response& res, WebContext& ctx) {
   api::SetCurrentRoute("health");
   Status db = ctx.store->Check();
   nlohmann::json body{{"metadatabase", {{"status", db.ok() ? "healthy" : "unhealthy"}}}};
   if (!db.ok()) body["metadatabase"]["detail"] = db.message();
+  SchedulerHealth scheduler;  // unhealthy, no heartbeat known, unless the DB says otherwise
+  if (db.ok()) {
+    auto read = ReadSchedulerHealth(*ctx.store, ctx.home.scheduler_health_check_threshold, Now());
+    if (read.ok()) scheduler = std::move(*read);
+  }
+  body["scheduler"] = SchedulerHealthJson(scheduler);
   api::SendJson(res, body, db.ok() ? 200 : 503);
 }
 
@@ -92,9 +64,8 @@ void RegisterApiFallback(httplib::Server& http) {
 }  // namespace api
 
 void RegisterApiRoutes(httplib::Server& http, WebContext& ctx) {
-  TuneForLoad(http);
   HttpMetrics& metrics = InstallHttpMetrics(ctx);
-  InstallRequestMetrics(http, metrics, WidenListenBacklog(http));
+  InstallRequestMetrics(http, metrics);
   http.Get("/api/v1/health",
            [&ctx](const httplib::Request& req, httplib::Response& res) { Health(req, res, ctx); });
   RegisterMetricsRoutes(http, ctx, metrics);

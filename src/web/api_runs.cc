@@ -34,9 +34,9 @@ Result<std::string> OptionalString(const Json& body, const std::string& key) {
   return it->get<std::string>();
 }
 
-Result<bool> OptionalBool(const Json& body, const std::string& key) {
+Result<bool> OptionalBool(const Json& body, const std::string& key, bool fallback = false) {
   auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return false;
+  if (it == body.end() || it->is_null()) return fallback;
   if (!it->is_boolean()) return Status::InvalidArgument("'" + key + "' must be true or false");
   return it->get<bool>();
 }
@@ -111,29 +111,41 @@ void PostRun(const Request& req, Response& res, WebContext& ctx) {
   SendJson(res, DagRunJson(*run));
 }
 
-Result<ClearRequest> ParseClear(const Json& body, const DagSpec& dag, std::string* run_id) {
-  RETURN_NOT_OK(
-      OnlyKeys(body, {"dag_run_id", "task_ids", "only_failed", "dry_run", "reset_dag_runs",
-                      "include_upstream", "include_downstream", "include_future", "include_past",
-                      "include_subdags", "include_parentdag", "only_running"}));
-  for (const char* unsupported : {"include_upstream", "include_downstream", "include_future",
-                                  "include_past", "only_running"}) {
-    ASSIGN_OR_RETURN(bool on, OptionalBool(body, unsupported));
-    if (on) return Status::InvalidArgument(std::string("'") + unsupported + "' is not supported");
-  }
-  ASSIGN_OR_RETURN(*run_id, OptionalString(body, "dag_run_id"));
-  if (run_id->empty()) return Status::InvalidArgument("'dag_run_id' is required");
+Result<std::optional<TimePoint>> OptionalTime(const Json& body, const std::string& key,
+                                              const DagSpec& dag) {
+  ASSIGN_OR_RETURN(std::string text, OptionalString(body, key));
+  if (text.empty()) return std::optional<TimePoint>();
+  auto t = ParseTimePoint(text, dag.timezone);
+  if (!t.ok()) return Status::InvalidArgument("'" + key + "': " + t.status().message());
+  return std::optional<TimePoint>(*t);
+}
+
+// Airflow's ClearTaskInstances body, with its defaults: dry_run, only_failed and
+// reset_dag_runs true, the rest false. Subdags do not exist here: their flags are accepted.
+Result<ClearRequest> ParseClear(const Json& body, const DagSpec& dag) {
+  RETURN_NOT_OK(OnlyKeys(
+      body, {"dag_run_id", "task_ids", "only_failed", "only_running", "dry_run", "reset_dag_runs",
+             "include_upstream", "include_downstream", "include_future", "include_past",
+             "start_date", "end_date", "include_subdags", "include_parentdag"}));
   ClearRequest request;
-  ASSIGN_OR_RETURN(request.only_failed, OptionalBool(body, "only_failed"));
-  ASSIGN_OR_RETURN(request.dry_run, OptionalBool(body, "dry_run"));
+  ASSIGN_OR_RETURN(request.run_id, OptionalString(body, "dag_run_id"));
+  ASSIGN_OR_RETURN(request.start_date, OptionalTime(body, "start_date", dag));
+  ASSIGN_OR_RETURN(request.end_date, OptionalTime(body, "end_date", dag));
+  ASSIGN_OR_RETURN(request.dry_run, OptionalBool(body, "dry_run", true));
+  ASSIGN_OR_RETURN(request.only_failed, OptionalBool(body, "only_failed", true));
+  ASSIGN_OR_RETURN(request.only_running, OptionalBool(body, "only_running"));
+  ASSIGN_OR_RETURN(request.reset_dag_runs, OptionalBool(body, "reset_dag_runs", true));
+  ASSIGN_OR_RETURN(request.include_upstream, OptionalBool(body, "include_upstream"));
+  ASSIGN_OR_RETURN(request.include_downstream, OptionalBool(body, "include_downstream"));
+  ASSIGN_OR_RETURN(request.include_past, OptionalBool(body, "include_past"));
+  ASSIGN_OR_RETURN(request.include_future, OptionalBool(body, "include_future"));
+  for (const char* ignored : {"include_subdags", "include_parentdag"}) {
+    RETURN_NOT_OK(OptionalBool(body, ignored).status());
+  }
   if (auto ids = body.find("task_ids"); ids != body.end() && !ids->is_null()) {
     if (!ids->is_array()) return Status::InvalidArgument("'task_ids' must be a list of task ids");
     for (const auto& id : *ids) {
       if (!id.is_string()) return Status::InvalidArgument("'task_ids' must hold strings");
-      if (!dag.FindTask(id.get<std::string>())) {
-        return Status::InvalidArgument("DAG '" + dag.dag_id + "' has no task '" +
-                                       id.get<std::string>() + "'");
-      }
       request.task_ids.push_back(id.get<std::string>());
     }
   }
@@ -145,13 +157,14 @@ void ClearTasks(const Request& req, Response& res, WebContext& ctx) {
   if (!body.ok()) return SendStatus(res, body.status());
   auto dag = LoadDag(ctx, req.matches[1].str());
   if (!dag.ok()) return SendStatus(res, dag.status());
-  std::string run_id;
-  auto request = ParseClear(*body, **dag, &run_id);
+  auto request = ParseClear(*body, **dag);
   if (!request.ok()) return SendStatus(res, request.status());
-  DagRunKey key{(*dag)->dag_id, run_id};
-  auto run = ctx.store->GetDagRun(key);
-  if (!run.ok()) return SendStatus(res, run.status());
-  auto cleared = ClearTaskInstances(*ctx.store, **dag, key, *request);
+  for (const auto& id : request->task_ids) {
+    if (!(*dag)->FindTask(id)) {
+      return SendError(res, 400, "DAG '" + (*dag)->dag_id + "' has no task '" + id + "'");
+    }
+  }
+  auto cleared = ClearTaskInstances(*ctx.store, **dag, *request);
   if (!cleared.ok()) {
     // A task still queued or running: the request conflicts with the run's state.
     int code = cleared.status().code() == StatusCode::kInvalidArgument ? 409 : 0;
@@ -159,11 +172,11 @@ void ClearTasks(const Request& req, Response& res, WebContext& ctx) {
                 : SendStatus(res, cleared.status());
   }
   Json items = Json::array();
-  for (const auto& ti : *cleared) {
-    items.push_back({{"dag_id", ti.dag_id},
-                     {"dag_run_id", ti.run_id},
-                     {"task_id", ti.task_id},
-                     {"execution_date", FormatIso8601(run->logical_date)}});
+  for (const auto& c : *cleared) {
+    items.push_back({{"dag_id", c.ti.dag_id},
+                     {"dag_run_id", c.ti.run_id},
+                     {"task_id", c.ti.task_id},
+                     {"execution_date", FormatIso8601(c.logical_date)}});
   }
   SendJson(res, {{"task_instances", items}});
 }

@@ -34,6 +34,13 @@ AuthOutcome ForUser(AuthService& auth, const std::string& username, AuthMethod m
   return out;
 }
 
+AuthOutcome Unavailable(const Status& st) {
+  AuthOutcome out;
+  out.status = 503;
+  out.detail = st.message();
+  return out;
+}
+
 AuthOutcome Basic(AuthService& auth, std::string_view encoded, const std::string& client) {
   AuthOutcome out;
   std::optional<std::string> decoded = DecodeBase64(encoded);
@@ -134,12 +141,13 @@ AuthOutcome AuthenticateRequest(const httplib::Request& req, WebContext& ctx) {
   }
   std::string header = req.get_header_value("Authorization");
   if (StartsWith(header, "Bearer ")) {
-    std::optional<AuthService::Token> token = auth->FindToken(header.substr(7));
-    if (!token) {
+    auto token = auth->FindToken(header.substr(7));
+    if (!token.ok()) return Unavailable(token.status());
+    if (!*token) {
       out.detail = "unknown or expired bearer token";
       return out;
     }
-    return ForUser(*auth, token->username, AuthMethod::kBearer, "");
+    return ForUser(*auth, (*token)->username, AuthMethod::kBearer, "");
   }
   if (StartsWith(header, "Basic ")) return Basic(*auth, header.substr(6), req.remote_addr);
   if (!header.empty()) {
@@ -148,9 +156,10 @@ AuthOutcome AuthenticateRequest(const httplib::Request& req, WebContext& ctx) {
   }
   std::string session_id = CookieValue(req, kSessionCookie);
   if (!session_id.empty()) {
-    std::optional<AuthService::Session> session = auth->FindSession(session_id);
-    if (session) {
-      return ForUser(*auth, session->username, AuthMethod::kSession, session->csrf_token);
+    auto session = auth->FindSession(session_id);
+    if (!session.ok()) return Unavailable(session.status());
+    if (*session) {
+      return ForUser(*auth, (*session)->username, AuthMethod::kSession, (*session)->csrf_token);
     }
     out.detail = "the session has expired; log in again";
     return out;

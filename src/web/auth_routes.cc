@@ -73,9 +73,13 @@ void PostLogin(const httplib::Request& req, httplib::Response& res, AuthService&
       return ServeLoginPage(res, 401, next, "Wrong username or password.");
   }
   AuthService::Session session;
-  std::string id = auth.StartSession(check.user.username, &session);
+  Result<std::string> id = auth.StartSession(check.user.username, &session);
+  if (!id.ok()) {
+    Log().error("event=session_failed user={} error=\"{}\"", username, id.status().message());
+    return ServeLoginPage(res, 503, next, "The metadata database is unavailable.");
+  }
   SecurityHeaders(res);
-  res.set_header("Set-Cookie", Cookie(kSessionCookie, id, true, AuthService::kSessionLifetime));
+  res.set_header("Set-Cookie", Cookie(kSessionCookie, *id, true, AuthService::kSessionLifetime));
   res.set_header("Set-Cookie",
                  Cookie(kCsrfCookie, session.csrf_token, false, AuthService::kSessionLifetime));
   res.set_header("Set-Cookie", Cookie(kLoginCsrfCookie, "", true, Micros(0), "/login"));
@@ -84,16 +88,18 @@ void PostLogin(const httplib::Request& req, httplib::Response& res, AuthService&
 
 void PostLogout(const httplib::Request& req, httplib::Response& res, AuthService& auth) {
   std::string id = CookieValue(req, kSessionCookie);
-  if (std::optional<AuthService::Session> session =
-          id.empty() ? std::nullopt : auth.FindSession(id)) {
+  Result<std::optional<AuthService::Session>> session = std::optional<AuthService::Session>();
+  if (!id.empty()) session = auth.FindSession(id);
+  if (!session.ok()) return api::SendError(res, 503, session.status().message());
+  if (*session) {
     std::string sent = req.get_header_value("X-CSRF-Token");
     if (sent.empty()) sent = req.get_param_value("csrf_token");
-    if (!SameSecret(sent, session->csrf_token)) {
+    if (!SameSecret(sent, (*session)->csrf_token)) {
       return api::SendError(res, 403,
                             "logging out needs the session's CSRF token "
                             "(header X-CSRF-Token or form field csrf_token)");
     }
-    auth.EndSession(id);
+    if (Status st = auth.EndSession(id); !st.ok()) return api::SendError(res, 503, st.message());
   }
   SecurityHeaders(res);
   res.set_header("Set-Cookie", Cookie(kSessionCookie, "", true, Micros(0)));
@@ -107,10 +113,11 @@ void IssueToken(const httplib::Request&, httplib::Response& res, const Principal
     return api::SendError(res, 400, "a token is issued for basic-auth credentials only");
   }
   TimePoint expires;
-  std::string token = auth.IssueToken(who.username, &expires);
+  Result<std::string> token = auth.IssueToken(who.username, &expires);
+  if (!token.ok()) return api::SendError(res, 503, token.status().message());
   res.set_header("Cache-Control", "no-store");
   api::SendJson(
-      res, {{"token", token}, {"token_type", "Bearer"}, {"expires_at", FormatIso8601(expires)}});
+      res, {{"token", *token}, {"token_type", "Bearer"}, {"expires_at", FormatIso8601(expires)}});
 }
 
 }  // namespace

@@ -12,16 +12,16 @@ namespace sluice::web {
 
 namespace {
 
+using orchestrator::AuthSessionKind;
+using orchestrator::AuthSessionModel;
+
 constexpr size_t kMaxVerified = 1000;
+constexpr auto kPurgeInterval = std::chrono::minutes(1);
 
 void InitSodium() {
   static const bool ready = sodium_init() >= 0;
   (void)ready;
 }
-
-TimePoint ExpiryOf(const AuthService::Session& s) { return s.expires_at; }
-TimePoint ExpiryOf(const AuthService::Token& t) { return t.expires_at; }
-TimePoint ExpiryOf(TimePoint t) { return t; }
 
 }  // namespace
 
@@ -68,13 +68,6 @@ std::string EncodeBase64Url(std::string_view bytes) {
 AuthService::AuthService(orchestrator::MetadataStore* store, LoginThrottle::Options throttle)
     : store_(store), throttle_(throttle) {}
 
-template <typename Map>
-void AuthService::DropExpired(Map& map, TimePoint now) {
-  for (auto it = map.begin(); it != map.end();) {
-    it = ExpiryOf(it->second) <= now ? map.erase(it) : std::next(it);
-  }
-}
-
 const std::string& AuthService::DummyHash() {
   std::call_once(dummy_once_, [this] { dummy_hash_ = HashPassword(RandomPassword()).ValueOr(""); });
   return dummy_hash_;
@@ -88,7 +81,9 @@ bool AuthService::RecentlyVerified(const std::string& key, TimePoint now) {
 
 void AuthService::RememberVerified(const std::string& key, TimePoint now) {
   std::lock_guard lock(mu_);
-  if (verified_.size() >= kMaxVerified) DropExpired(verified_, now);
+  if (verified_.size() >= kMaxVerified) {
+    std::erase_if(verified_, [now](const auto& entry) { return entry.second <= now; });
+  }
   if (verified_.size() >= kMaxVerified) verified_.clear();
   verified_[key] = now + kVerifiedLifetime;
 }
@@ -139,47 +134,63 @@ AuthService::PasswordCheck AuthService::CheckPassword(std::string_view username,
   return check;
 }
 
-std::string AuthService::StartSession(const std::string& username, Session* session) {
-  std::string id = RandomSecret();
+Status AuthService::PurgeExpired() { return store_->PurgeExpiredAuthSessions(Now()).status(); }
+
+Result<std::string> AuthService::Create(AuthSessionKind kind, const std::string& username,
+                                        const std::string& csrf_token, TimePoint expires_at) {
+  TimePoint now = Now();
+  bool purge = false;
+  {
+    std::lock_guard lock(mu_);
+    if (now >= next_purge_) {
+      next_purge_ = now + kPurgeInterval;
+      purge = true;
+    }
+  }
+  if (purge) RETURN_NOT_OK(PurgeExpired());
+  std::string secret = RandomSecret();
+  RETURN_NOT_OK(
+      store_->CreateAuthSession({Sha256Hex(secret), kind, username, csrf_token, now, expires_at}));
+  return secret;
+}
+
+Result<std::optional<AuthSessionModel>> AuthService::Find(std::string_view secret,
+                                                          AuthSessionKind kind) {
+  Result<AuthSessionModel> found = store_->GetAuthSession(Sha256Hex(secret), kind, Now());
+  if (found.ok()) return std::optional<AuthSessionModel>(std::move(*found));
+  if (found.status().code() == StatusCode::kNotFound) return std::optional<AuthSessionModel>();
+  return found.status();
+}
+
+Result<std::string> AuthService::StartSession(const std::string& username, Session* session) {
   Session s{username, RandomSecret(), Now() + kSessionLifetime};
-  std::lock_guard lock(mu_);
-  DropExpired(sessions_, Now());
-  sessions_[Sha256Hex(id)] = s;
+  ASSIGN_OR_RETURN(std::string id,
+                   Create(AuthSessionKind::kSession, username, s.csrf_token, s.expires_at));
   if (session) *session = s;
   return id;
 }
 
-std::optional<AuthService::Session> AuthService::FindSession(std::string_view id) {
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(Sha256Hex(id));
-  if (it == sessions_.end()) return std::nullopt;
-  if (it->second.expires_at <= Now()) {
-    sessions_.erase(it);
-    return std::nullopt;
-  }
-  return it->second;
+Result<std::optional<AuthService::Session>> AuthService::FindSession(std::string_view id) {
+  ASSIGN_OR_RETURN(auto found, Find(id, AuthSessionKind::kSession));
+  if (!found) return std::optional<Session>();
+  return std::optional<Session>(Session{found->username, found->csrf_token, found->expires_at});
 }
 
-void AuthService::EndSession(std::string_view id) {
-  std::lock_guard lock(mu_);
-  sessions_.erase(Sha256Hex(id));
+Status AuthService::EndSession(std::string_view id) {
+  return store_->DeleteAuthSession(Sha256Hex(id));
 }
 
-std::string AuthService::IssueToken(const std::string& username, TimePoint* expires_at) {
-  std::string token = RandomSecret();
-  Token t{username, Now() + kTokenLifetime};
-  std::lock_guard lock(mu_);
-  DropExpired(tokens_, Now());
-  tokens_[Sha256Hex(token)] = t;
-  if (expires_at) *expires_at = t.expires_at;
+Result<std::string> AuthService::IssueToken(const std::string& username, TimePoint* expires_at) {
+  TimePoint expires = Now() + kTokenLifetime;
+  ASSIGN_OR_RETURN(std::string token, Create(AuthSessionKind::kToken, username, "", expires));
+  if (expires_at) *expires_at = expires;
   return token;
 }
 
-std::optional<AuthService::Token> AuthService::FindToken(std::string_view token) {
-  std::lock_guard lock(mu_);
-  auto it = tokens_.find(Sha256Hex(token));
-  if (it == tokens_.end() || it->second.expires_at <= Now()) return std::nullopt;
-  return it->second;
+Result<std::optional<AuthService::Token>> AuthService::FindToken(std::string_view token) {
+  ASSIGN_OR_RETURN(auto found, Find(token, AuthSessionKind::kToken));
+  if (!found) return std::optional<Token>();
+  return std::optional<Token>(Token{found->username, found->expires_at});
 }
 
 namespace {

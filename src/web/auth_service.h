@@ -1,7 +1,8 @@
-// The server's memory of who has signed in (private to src/web): password checks against the
-// metadata DB's argon2id hashes (throttled, and remembered briefly so that basic auth does not
-// pay a memory-hard hash per request), UI sessions and API bearer tokens. Sessions and tokens
-// are kept only as SHA-256 digests and end with the server process.
+// Who has signed in (private to src/web): password checks against the metadata DB's argon2id
+// hashes (throttled, and remembered briefly so that basic auth does not pay a memory-hard hash
+// per request), UI sessions and API bearer tokens. Sessions and tokens live in the metadata DB,
+// so they survive a server restart and are shared by servers on the same DB; only the SHA-256
+// of their secret is stored, and expired ones are purged.
 #pragma once
 
 #include <chrono>
@@ -55,32 +56,39 @@ class AuthService {
     TimePoint expires_at;
   };
   // Returns the new session's id (the cookie's value).
-  std::string StartSession(const std::string& username, Session* session);
-  std::optional<Session> FindSession(std::string_view id);
-  void EndSession(std::string_view id);
+  Result<std::string> StartSession(const std::string& username, Session* session);
+  // nullopt when the id is unknown or expired; an error when the DB cannot say.
+  Result<std::optional<Session>> FindSession(std::string_view id);
+  Status EndSession(std::string_view id);
 
   struct Token {
     std::string username;
     TimePoint expires_at;
   };
-  std::string IssueToken(const std::string& username, TimePoint* expires_at);
-  std::optional<Token> FindToken(std::string_view token);
+  Result<std::string> IssueToken(const std::string& username, TimePoint* expires_at);
+  Result<std::optional<Token>> FindToken(std::string_view token);
+
+  // Deletes expired sessions and tokens from the DB (also done, at most once a minute, when
+  // one is created).
+  Status PurgeExpired();
 
   orchestrator::MetadataStore* store() { return store_; }
 
  private:
+  // Stores a new session or token for `username`; returns its secret.
+  Result<std::string> Create(orchestrator::AuthSessionKind kind, const std::string& username,
+                             const std::string& csrf_token, TimePoint expires_at);
+  Result<std::optional<orchestrator::AuthSessionModel>> Find(std::string_view secret,
+                                                             orchestrator::AuthSessionKind kind);
   bool RecentlyVerified(const std::string& key, TimePoint now);
   void RememberVerified(const std::string& key, TimePoint now);
   const std::string& DummyHash();
-  template <typename Map>
-  static void DropExpired(Map& map, TimePoint now);
 
   orchestrator::MetadataStore* store_;
   LoginThrottle throttle_;
-  std::mutex mu_;                                        // guards the maps below
-  std::unordered_map<std::string, Session> sessions_;    // by SHA-256 of the id
-  std::unordered_map<std::string, Token> tokens_;        // by SHA-256 of the token
+  std::mutex mu_;                                        // guards the members below
   std::unordered_map<std::string, TimePoint> verified_;  // SHA-256 of user, password, hash
+  TimePoint next_purge_{};
   // Each check takes ~64 MiB for a fraction of a second: a burst of logins must not take
   // the machine's memory with it.
   std::counting_semaphore<> hashing_{2};

@@ -2,8 +2,11 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "web/api_util.h"
 #include "web/web_context.h"
@@ -18,13 +21,6 @@ const std::vector<double> kLatencyBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0
                                             0.1,   0.25,   0.5,   1,    2.5,   10};
 
 thread_local Clock::time_point t_started{};
-
-std::string FormatNumber(double v) {
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 // A request outside the API's routes, by the part of the server that answered it.
 std::string RouteOf(const httplib::Request& req) {
@@ -41,8 +37,34 @@ std::string RouteOf(const httplib::Request& req) {
 
 }  // namespace
 
+std::string FormatNumber(double v) {
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // The fewest digits that read back as the same double: le="0.005", not 0.0050000000000000001.
+  char buf[32];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
+
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)), counts_(bounds_.size() + 1, 0) {}
+
+Histogram Histogram::FromCumulative(std::vector<double> bounds,
+                                    const std::vector<uint64_t>& at_most, double sum,
+                                    uint64_t count) {
+  Histogram h(std::move(bounds));
+  uint64_t below = 0;
+  for (size_t i = 0; i < h.bounds_.size() && i < at_most.size(); ++i) {
+    h.counts_[i] = at_most[i] >= below ? at_most[i] - below : 0;
+    below = std::max(below, at_most[i]);
+  }
+  h.counts_.back() = count >= below ? count - below : 0;
+  h.sum_ = sum;
+  h.count_ = count;
+  return h;
+}
 
 void Histogram::Observe(double value) {
   size_t i = 0;
@@ -109,15 +131,12 @@ void HttpMetrics::Render(std::string* out) const {
   }
 }
 
-void InstallRequestMetrics(httplib::Server& http, HttpMetrics& metrics,
-                           std::function<void()> before_each) {
-  http.set_pre_routing_handler(
-      [before_each = std::move(before_each)](const httplib::Request&, httplib::Response&) {
-        t_started = Clock::now();
-        if (before_each) before_each();
-        api::SetCurrentRoute("");
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+void InstallRequestMetrics(httplib::Server& http, HttpMetrics& metrics) {
+  http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_started = Clock::now();
+    api::SetCurrentRoute("");
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   http.set_logger([&metrics](const httplib::Request& req, const httplib::Response& res) {
     double seconds = -1;
     if (t_started != Clock::time_point{}) {

@@ -1,12 +1,12 @@
 // /metrics in Prometheus text format (issue 5): what the server can see of the orchestrator
-// (DAGs, runs and task instances by state, task durations, clusters by state, all from the
-// metadata DB) and of itself (HTTP requests by route, method and code, with latencies).
+// (DAGs, runs and task instances by state, task durations, clusters by state, the scheduler's
+// loop times and heartbeat, all from the metadata DB) and of itself (HTTP requests by route,
+// method and code, with latencies).
 // Open without credentials: it carries counts only, no names and no secrets.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -25,6 +25,10 @@ struct WebContext;
 class Histogram {
  public:
   explicit Histogram(std::vector<double> bounds);
+  // One observed elsewhere: `at_most[i]` values were at most bounds[i] (cumulative), `count`
+  // in all.
+  static Histogram FromCumulative(std::vector<double> bounds, const std::vector<uint64_t>& at_most,
+                                  double sum, uint64_t count);
   void Observe(double value);
   // Appends `name`_bucket/_sum/_count lines; `labels` is "" or `key="value",...`.
   void Render(const std::string& name, const std::string& labels, std::string* out) const;
@@ -50,11 +54,11 @@ class HttpMetrics {
 
 // Prometheus label value escaping (backslash, double quote, newline).
 std::string EscapeLabel(const std::string& value);
+// A sample value as Prometheus text writes it (+Inf, -Inf, or the shortest exact decimal).
+std::string FormatNumber(double v);
 
-// Times every request of `http` (its pre-routing handler and logger) into `metrics`;
-// `before_each` (if set) also runs first thing for every request.
-void InstallRequestMetrics(httplib::Server& http, HttpMetrics& metrics,
-                           std::function<void()> before_each = {});
+// Times every request of `http` (its pre-routing handler and logger) into `metrics`.
+void InstallRequestMetrics(httplib::Server& http, HttpMetrics& metrics);
 
 // GET /metrics; DB-derived values are gathered at most once a second.
 void RegisterMetricsRoutes(httplib::Server& http, WebContext& ctx, HttpMetrics& metrics);

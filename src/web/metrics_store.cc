@@ -1,5 +1,6 @@
-// The metadata DB's part of /metrics: gauges by state and the task-duration histogram,
-// gathered at most once a second however often Prometheus (or a person) asks.
+// The metadata DB's part of /metrics: gauges by state, the task-duration histogram and the
+// scheduler's loop times and heartbeat, gathered at most once a second however often
+// Prometheus (or a person) asks.
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -8,6 +9,7 @@
 #include "cluster/cluster_store.h"
 #include "common/logging.h"
 #include "web/metrics.h"
+#include "web/scheduler_health.h"
 #include "web/web_context.h"
 
 namespace sluice::web {
@@ -18,6 +20,8 @@ using namespace orchestrator;
 
 constexpr auto kMaxAge = std::chrono::seconds(1);
 const std::vector<double> kDurationBounds = {0.5, 1, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200};
+
+double Seconds(Micros d) { return static_cast<double>(d.count()) / 1e6; }
 
 void Gauge(const std::string& name, const std::string& help, std::string* out) {
   *out += "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n";
@@ -76,7 +80,7 @@ Status TaskInstances(MetadataStore& store, std::string* out) {
     if (!IsFinished(ti.state) || !ti.duration) continue;
     auto it = durations.find(state);
     if (it == durations.end()) it = durations.emplace(state, Histogram(kDurationBounds)).first;
-    it->second.Observe(static_cast<double>(ti.duration->count()) / 1e6);
+    it->second.Observe(Seconds(*ti.duration));
   }
   Gauge("sluice_task_instances", "Task instances, by state.", out);
   ByState("sluice_task_instances", counts, out);
@@ -102,12 +106,48 @@ Status Clusters(MetadataStore& store, std::string* out) {
   return Status::OK();
 }
 
+// The most recent scheduler's loop times as it last wrote them (every scheduler_heartbeat_sec),
+// and how old its heartbeat is. A scheduler that restarts starts its counts afresh, which
+// Prometheus takes as a counter reset.
+Status Scheduler(WebContext& ctx, std::string* out) {
+  ASSIGN_OR_RETURN(
+      SchedulerHealth health,
+      ReadSchedulerHealth(*ctx.store, ctx.home.scheduler_health_check_threshold, Now()));
+  *out +=
+      "# HELP sluice_scheduler_loop_duration_seconds Work time of the scheduler's loops "
+      "(waits left out), as the most recent scheduler last recorded it.\n";
+  *out += "# TYPE sluice_scheduler_loop_duration_seconds histogram\n";
+  if (health.job) {
+    const LoopStats& loop = health.job->loop;
+    std::vector<double> bounds;
+    std::vector<uint64_t> at_most;
+    for (size_t i = 0; i < kLoopBucketBounds.size(); ++i) {
+      bounds.push_back(Seconds(kLoopBucketBounds[i]));
+      at_most.push_back(static_cast<uint64_t>(loop.at_most[i]));
+    }
+    Histogram::FromCumulative(bounds, at_most, Seconds(loop.total),
+                              static_cast<uint64_t>(loop.loops))
+        .Render("sluice_scheduler_loop_duration_seconds", "", out);
+    Gauge("sluice_scheduler_heartbeat_age_seconds",
+          "Seconds since the most recent scheduler's latest heartbeat.", out);
+    *out += "sluice_scheduler_heartbeat_age_seconds " +
+            FormatNumber(Seconds(health.heartbeat_age)) + "\n";
+  }
+  Gauge("sluice_scheduler_healthy",
+        "1 when a scheduler runs and its heartbeat is younger than "
+        "scheduler_health_check_threshold.",
+        out);
+  Sample("sluice_scheduler_healthy", "", health.healthy ? 1 : 0, out);
+  return Status::OK();
+}
+
 std::string Gather(WebContext& ctx) {
   std::string out;
   Status st = Dags(*ctx.store, &out);
   if (st.ok()) st = Runs(*ctx.store, &out);
   if (st.ok()) st = TaskInstances(*ctx.store, &out);
   if (st.ok()) st = Clusters(*ctx.store, &out);
+  if (st.ok()) st = Scheduler(ctx, &out);
   Gauge("sluice_metadatabase_up", "1 when the metadata DB answered the last scrape.", &out);
   Sample("sluice_metadatabase_up", "", st.ok() ? 1 : 0, &out);
   if (!st.ok()) Log().warn("event=metrics_failed error={}", st.message());

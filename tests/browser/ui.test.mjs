@@ -75,15 +75,13 @@ test('the seed pipeline through the UI', { timeout: 540_000 }, async () => {
     await page.waitForURL(`${server.url}/`);
     assert.match(await page.textContent('#who'), /admin/);
 
-    // The DAG list; pause it first if the scheduler registered it unpaused, so the test
-    // turns it on through the switch either way.
+    // The DAG list: a new DAG starts paused (dags_are_paused_at_creation), as in Airflow, and
+    // is turned on through its switch.
     const row = page.locator(`tr[data-dag-id="${DAG}"]`);
     await row.waitFor({ timeout: 60_000 });
     const toggle = row.locator('input[role="switch"]');
-    if (await toggle.isChecked()) {
-      await toggle.uncheck();
-      await page.locator(`tr.paused[data-dag-id="${DAG}"]`).waitFor();
-    }
+    await page.locator(`tr.paused[data-dag-id="${DAG}"]`).waitFor();
+    assert.equal(await toggle.isChecked(), false, 'a new DAG is paused');
     await shot(page, '02-dags-paused');
     await toggle.check();
     await page.locator(`tr[data-dag-id="${DAG}"]:not(.paused)`).waitFor();

@@ -207,6 +207,7 @@ TEST_F(Pools, SchedulerCountsAPoolAcrossRuns) {
   dag += TimedTask("x", "", open, "1.5");
   WriteDag("sched_pool.yml", dag);
   std::string out;
+  ASSERT_EQ(Sluice("dags unpause sched_pool", &out), 0) << out;  // new DAGs start paused
   ASSERT_EQ(Sluice("dags trigger sched_pool --run-id r1 --logical-date 2026-11-01", &out), 0)
       << out;
   ASSERT_EQ(Sluice("dags trigger sched_pool --run-id r2 --logical-date 2026-11-02", &out), 0)

@@ -70,7 +70,10 @@ class SchedulerProcess : public ::testing::Test {
     std::string pattern = ::testing::TempDir() + "sluice_sched_XXXXXX";
     home_ = mkdtemp(pattern.data());
     fs::create_directories(home_ + "/dags");
-    std::ofstream(home_ + "/sluice.yml") << "dag_dir_list_interval: 0.2\nparallelism: 4\n";
+    // These tests are about scheduling: their DAGs start unpaused, as in Airflow's own
+    // scheduler tests (NewDagsStartPausedByDefault checks the default).
+    std::ofstream(home_ + "/sluice.yml")
+        << "dag_dir_list_interval: 0.2\nparallelism: 4\ndags_are_paused_at_creation: false\n";
   }
 
   void TearDown() override {
@@ -282,11 +285,11 @@ tasks:
   - id: work
     operator: bash
     bash: |
-      echo ")y" + id + R"y( {{ run_id }} start $(date +%s.%N)" >> )y" +
-           spans + R"y(
+      echo ")y" +
+           id + R"y( {{ run_id }} start $(date +%s.%N)" >> )y" + spans + R"y(
       sleep 0.3
-      echo ")y" + id + R"y( {{ run_id }} end $(date +%s.%N)" >> )y" +
-           spans + "\n";
+      echo ")y" +
+           id + R"y( {{ run_id }} end $(date +%s.%N)" >> )y" + spans + "\n";
   };
   WriteDag("catchup.yml", dag("catchup", true));
   WriteDag("latest.yml", dag("latest", false));
@@ -412,7 +415,8 @@ tasks:
 }
 
 TEST_F(SchedulerProcess, PausedDagKeepsItsTriggeredRunQueuedUntilUnpaused) {
-  WriteDag("m.yml", "dag_id: m\nschedule: null\ntasks:\n  - {id: t, operator: bash, bash: 'true'}\n");
+  WriteDag("m.yml",
+           "dag_id: m\nschedule: null\ntasks:\n  - {id: t, operator: bash, bash: 'true'}\n");
   std::string out;
   ASSERT_EQ(Sluice("dags pause m", &out), 0) << out;
   StartScheduler();
@@ -424,6 +428,29 @@ TEST_F(SchedulerProcess, PausedDagKeepsItsTriggeredRunQueuedUntilUnpaused) {
   ASSERT_EQ(Sluice("dags unpause m", &out), 0) << out;
   ASSERT_TRUE(WaitForFinishedRuns("m", 1, seconds(10))) << Diagnostics();
   EXPECT_EQ(ToString(Runs("m")[0].state), "success");
+}
+
+// Airflow's dags_are_paused_at_creation, true unless sluice.yml says otherwise: a new DAG gets
+// no scheduled run and starts no triggered run until it is unpaused; `dags test` runs anyway.
+TEST_F(SchedulerProcess, NewDagsStartPausedByDefault) {
+  std::ofstream(home_ + "/sluice.yml") << "dag_dir_list_interval: 0.2\nparallelism: 4\n";
+  WriteDag("fresh.yml",
+           "dag_id: fresh\nschedule: \"@daily\"\nstart_date: " + FormatDate(Midnight(-2)) +
+               "\ncatchup: true\ntasks:\n  - {id: t, operator: bash, bash: 'true'}\n");
+  std::string out;
+  ASSERT_EQ(Sluice("dags test fresh " + FormatDate(Midnight(-10)), &out), 0) << out;
+  nlohmann::json listed = SluiceJson("dags list");
+  ASSERT_EQ(listed.size(), 1u) << listed;
+  EXPECT_EQ(listed[0]["is_paused"], true) << listed;
+  StartScheduler();
+  ASSERT_EQ(Sluice("dags trigger fresh --run-id by_hand", &out), 0) << out;
+  std::this_thread::sleep_for(seconds(1));
+  ASSERT_EQ(Runs("fresh").size(), 2u) << "a DAG paused at creation got a scheduled run";
+  EXPECT_EQ(RunState("fresh", "by_hand"), "queued") << "a DAG paused at creation ran";
+  ASSERT_EQ(Sluice("dags unpause fresh", &out), 0) << out;
+  // The `dags test` run, the triggered one and the two intervals since start_date.
+  ASSERT_TRUE(WaitForFinishedRuns("fresh", 4, seconds(10))) << Diagnostics();
+  for (const auto& r : Runs("fresh")) EXPECT_EQ(ToString(r.state), "success") << r.run_id;
 }
 
 // A chain a >> b >> c >> d of bash tasks that each append their id to order.txt, then sleep

@@ -3,7 +3,9 @@
 // hash in any answer.
 #include <thread>
 
+#include "orchestrator/sqlite_store.h"
 #include "server_process.h"
+#include "web/auth_service.h"
 
 namespace sluice::web::testing {
 namespace {
@@ -246,6 +248,63 @@ TEST_F(Auth, LoginRefusesForeignRedirectsBadFormsAndWrongPasswords) {
                       {}, "application/x-www-form-urlencoded");
   EXPECT_EQ(forged.status, 403);
   EXPECT_EQ(SetCookie(forged, "sluice_session"), "");
+}
+
+TEST_F(Auth, SessionsAndTokensSurviveARestartAndAreStoredOnlyAsDigests) {
+  using orchestrator::AuthSessionKind;
+  Reply reply;
+  Session s = Login("op", "op-password", &reply);
+  ASSERT_EQ(reply.status, 303) << reply.body;
+  std::string session_id = CookieValueOf(SetCookie(reply, "sluice_session"));
+  Reply issued = Http("POST", "/api/v1/auth/token", "", As("viewer"));
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  std::string token = Json::parse(issued.body)["token"];
+  httplib::Headers bearer = {{"Authorization", "Bearer " + token}};
+
+  // The metadata DB holds their SHA-256, never the secrets; an expired row waits for a purge.
+  auto store = orchestrator::SqliteStore::Open(home_ + "/sluice.db");
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  TimePoint now = Now();
+  EXPECT_TRUE((*store)->GetAuthSession(Sha256Hex(session_id), AuthSessionKind::kSession, now).ok());
+  EXPECT_TRUE((*store)->GetAuthSession(Sha256Hex(token), AuthSessionKind::kToken, now).ok());
+  EXPECT_FALSE((*store)->GetAuthSession(session_id, AuthSessionKind::kSession, now).ok());
+  EXPECT_FALSE((*store)->GetAuthSession(token, AuthSessionKind::kToken, now).ok());
+  TimePoint long_ago = now - std::chrono::hours(24);
+  ASSERT_TRUE((*store)
+                  ->CreateAuthSession({"expired-digest", AuthSessionKind::kSession, "op", "x",
+                                       long_ago, long_ago + std::chrono::hours(1)})
+                  .ok());
+
+  StopServer();
+  StartServer();
+  ASSERT_FALSE(HasFatalFailure());
+
+  Json me = Json::parse(Http("GET", "/api/v1/auth/me", "", {{"Cookie", s.cookie}}).body);
+  EXPECT_EQ(me["username"], "op");
+  EXPECT_EQ(me["auth"], "session");
+  EXPECT_EQ(me["csrf_token"], s.csrf) << "the session keeps its CSRF token";
+  EXPECT_EQ(Http("PATCH", "/api/v1/dags/hello", R"({"is_paused": false})",
+                 {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}})
+                .status,
+            200);
+  me = Json::parse(Http("GET", "/api/v1/auth/me", "", bearer).body);
+  EXPECT_EQ(me["username"], "viewer");
+  EXPECT_EQ(me["auth"], "bearer");
+
+  // The first sign-in of the new server purges what has expired.
+  Login("admin", "admin-password", &reply);
+  ASSERT_EQ(reply.status, 303);
+  EXPECT_EQ((*store)
+                ->GetAuthSession("expired-digest", AuthSessionKind::kSession, long_ago)
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+  // Logging out still ends the session for good.
+  EXPECT_EQ(Http("POST", "/logout", "", {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}}).status,
+            303);
+  EXPECT_EQ(Http("GET", "/api/v1/auth/me", "", {{"Cookie", s.cookie}}).status, 401);
+  EXPECT_FALSE(
+      (*store)->GetAuthSession(Sha256Hex(session_id), AuthSessionKind::kSession, Now()).ok());
 }
 
 TEST_F(Auth, RepeatedFailedLoginsAreSlowedDown) {

@@ -24,7 +24,7 @@ TEST_F(ApiServer, ListsDagsWithAirflowFields) {
   Json d = dags["dags"][0];
   EXPECT_EQ(d["dag_id"], "hello");
   EXPECT_EQ(d["description"], "Says hello");
-  EXPECT_EQ(d["is_paused"], false);
+  EXPECT_EQ(d["is_paused"], true) << "new DAGs start paused (dags_are_paused_at_creation)";
   EXPECT_EQ(d["is_active"], true);
   EXPECT_EQ(d["schedule_interval"], (Json{{"__type", "CronExpression"}, {"value", "@daily"}}));
   EXPECT_EQ(d["timetable_description"], "At 00:00, every day");
@@ -38,25 +38,27 @@ TEST_F(ApiServer, ListsDagsWithAirflowFields) {
   EXPECT_EQ(GetJson("/api/v1/dags?tags=demo")["total_entries"], 1);
   EXPECT_EQ(GetJson("/api/v1/dags?tags=other")["total_entries"], 0);
   EXPECT_EQ(GetJson("/api/v1/dags?dag_id_pattern=ell")["total_entries"], 1);
-  EXPECT_EQ(GetJson("/api/v1/dags?paused=true")["total_entries"], 0);
+  EXPECT_EQ(GetJson("/api/v1/dags?paused=true")["total_entries"], 1);
+  EXPECT_EQ(GetJson("/api/v1/dags?paused=false")["total_entries"], 0);
   ExpectError(Http("GET", "/api/v1/dags/nope", "", As("viewer")), 404);
   ExpectError(Http("GET", "/api/v1/dags?limit=x", "", As("viewer")), 400);
   ExpectError(Http("GET", "/api/v1/no/such/thing", "", As("viewer")), 404);
 }
 
 TEST_F(ApiServer, PausesAndUnpausesADag) {
-  Reply r = Http("PATCH", "/api/v1/dags/hello", R"({"is_paused": true})", As("op"));
+  Reply r = Http("PATCH", "/api/v1/dags/hello?update_mask=is_paused", R"({"is_paused": false})",
+                 As("op"));
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(Json::parse(r.body)["is_paused"], true);
-  EXPECT_EQ(GetJson("/api/v1/dags?paused=true")["total_entries"], 1);
+  EXPECT_EQ(Json::parse(r.body)["is_paused"], false);
+  EXPECT_EQ(GetJson("/api/v1/dags?paused=false")["total_entries"], 1);
   std::string out;
   Sluice("dags list --output json", &out);
   Json listed = Json::parse(out, nullptr, false);
   ASSERT_TRUE(listed.is_array()) << out;
-  EXPECT_EQ(listed[1]["is_paused"], true) << out;
-  r = Http("PATCH", "/api/v1/dags/hello?update_mask=is_paused", R"({"is_paused": false})",
-           As("op"));
-  EXPECT_EQ(Json::parse(r.body)["is_paused"], false);
+  EXPECT_EQ(listed[1]["is_paused"], false) << out;
+  r = Http("PATCH", "/api/v1/dags/hello", R"({"is_paused": true})", As("op"));
+  EXPECT_EQ(Json::parse(r.body)["is_paused"], true);
+  EXPECT_EQ(GetJson("/api/v1/dags?paused=true")["total_entries"], 1);
   ExpectError(Http("PATCH", "/api/v1/dags/hello", R"({"is_paused": "yes"})", As("op")), 400);
   ExpectError(Http("PATCH", "/api/v1/dags/hello", "{not json", As("op")), 400);
   ExpectError(Http("PATCH", "/api/v1/dags/nope", R"({"is_paused": true})", As("op")), 404);
@@ -256,36 +258,85 @@ TEST_F(ApiServer, TriggersRunsAndPagesThroughThemNewestFirst) {
   EXPECT_NE(out.find("\"r1\""), std::string::npos) << out;
 }
 
-TEST_F(ApiServer, ClearsTaskInstancesAsTheCliDoes) {
-  std::string clear = "/api/v1/dags/hello/clearTaskInstances";
-  std::string body = R"({"dag_run_id": ")" + std::string(kHelloRun) + R"(", "task_ids": ["say"]})";
-  Json dry = Json::parse(body);
-  dry["dry_run"] = true;
-  Reply r = Http("POST", clear, dry.dump(), As("op"));
-  ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_EQ(Json::parse(r.body)["task_instances"].size(), 1u);
-  EXPECT_EQ(GetJson(RunPath())["state"], "success") << "a dry run changes nothing";
-  Json only_failed = Json::parse(body);
-  only_failed["only_failed"] = true;
-  r = Http("POST", clear, only_failed.dump(), As("op"));
-  EXPECT_EQ(Json::parse(r.body)["task_instances"].size(), 0u) << r.body;
+// "run/task" of each entry of a clearTaskInstances answer, checking its shape.
+std::vector<std::string> ClearedIds(const Json& answer) {
+  std::vector<std::string> ids;
+  for (const auto& ti : answer["task_instances"]) {
+    EXPECT_EQ(ti["dag_id"], "hello");
+    EXPECT_TRUE(ti["execution_date"].is_string()) << ti;
+    std::string run = ti["dag_run_id"];
+    ids.push_back(run.substr(run.find("2026-11-"), 10) + "/" + ti["task_id"].get<std::string>());
+  }
+  return ids;
+}
 
-  r = Http("POST", clear, body, As("op"));
-  ASSERT_EQ(r.status, 200) << r.body;
-  Json cleared = Json::parse(r.body)["task_instances"];
-  ASSERT_EQ(cleared.size(), 1u);
-  EXPECT_EQ(cleared[0]["task_id"], "say");
-  EXPECT_EQ(cleared[0]["dag_run_id"], kHelloRun);
+TEST_F(ApiServer, ClearsTaskInstancesWithAirflowsDefaultsAndOptions) {
+  using Ids = std::vector<std::string>;
+  auto clear = [&](const Json& body) {
+    Reply r = Http("POST", "/api/v1/dags/hello/clearTaskInstances", body.dump(), As("op"));
+    EXPECT_EQ(r.status, 200) << body << ": " << r.body;
+    return ClearedIds(Json::parse(r.body, nullptr, false));
+  };
+  // Airflow's defaults: a dry run, of failed task instances only (none failed here).
+  Json body = {{"dag_run_id", kHelloRun}, {"task_ids", {"say"}}};
+  EXPECT_EQ(clear(body), Ids{});
+  body["only_failed"] = false;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say"}));
+  EXPECT_EQ(GetJson(RunPath())["state"], "success") << "a dry run changes nothing";
+  EXPECT_EQ(GetJson(RunPath() + "/taskInstances/say")["state"], "success");
+  body["include_upstream"] = true;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/begin", "2026-11-20/say"}));
+  body["include_upstream"] = false;
+  body["include_downstream"] = true;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say", "2026-11-20/done"}));
+
+  // A second run, a day later: include_past / include_future, and date ranges without a run.
+  std::string out;
+  ASSERT_EQ(Sluice("dags test hello 2026-11-21", &out), 0) << out;
+  const std::string later = "manual__2026-11-21T00:00:00+00:00";
+  body = {{"dag_run_id", kHelloRun}, {"task_ids", {"say"}}, {"only_failed", false}};
+  body["include_future"] = true;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say", "2026-11-21/say"}));
+  body["include_future"] = false;
+  body["dag_run_id"] = later;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-21/say"}));
+  body["include_past"] = true;
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say", "2026-11-21/say"}));
+  body = {{"task_ids", {"say"}}, {"only_failed", false}, {"start_date", "2026-11-21T00:00:00Z"}};
+  EXPECT_EQ(clear(body), (Ids{"2026-11-21/say"}));
+  body = {{"task_ids", {"say"}}, {"only_failed", false}, {"end_date", "2026-11-20"}};
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say"}));
+
+  // For real: the task instances go back to no state and the run is queued again...
+  body = {{"dag_run_id", kHelloRun},
+          {"task_ids", {"say"}},
+          {"only_failed", false},
+          {"include_downstream", true},
+          {"dry_run", false}};
+  EXPECT_EQ(clear(body), (Ids{"2026-11-20/say", "2026-11-20/done"}));
   EXPECT_EQ(GetJson(RunPath())["state"], "queued");
   EXPECT_EQ(GetJson(RunPath() + "/taskInstances/say")["state"], nullptr);
+  EXPECT_EQ(GetJson(RunPath() + "/taskInstances/done")["state"], nullptr);
   EXPECT_EQ(GetJson(RunPath() + "/taskInstances/begin")["state"], "success");
+  // ...unless reset_dag_runs is false.
+  body = {{"dag_run_id", later},
+          {"task_ids", {"begin"}},
+          {"only_failed", false},
+          {"dry_run", false},
+          {"reset_dag_runs", false}};
+  EXPECT_EQ(clear(body), (Ids{"2026-11-21/begin"}));
+  EXPECT_EQ(GetJson(RunPath(later))["state"], "success");
+  EXPECT_EQ(GetJson(RunPath(later) + "/taskInstances/begin")["state"], nullptr);
 
-  ExpectError(Http("POST", clear, R"({"task_ids": ["say"]})", As("op")), 400);
-  ExpectError(Http("POST", clear, R"({"dag_run_id": "nope"})", As("op")), 404);
+  const std::string path = "/api/v1/dags/hello/clearTaskInstances";
+  ExpectError(Http("POST", path, R"({"dag_run_id": "nope"})", As("op")), 404);
   ExpectError(
-      Http("POST", clear,
+      Http("POST", path,
            R"({"dag_run_id": ")" + std::string(kHelloRun) + R"(", "task_ids": ["x"]})", As("op")),
       400);
+  ExpectError(Http("POST", path, R"({"dry_run": "no"})", As("op")), 400);
+  ExpectError(Http("POST", path, R"({"start_date": "yesterday"})", As("op")), 400);
+  ExpectError(Http("POST", path, R"({"include_everything": true})", As("op")), 400);
   ExpectError(
       Http("POST", "/api/v1/dags/nope/clearTaskInstances", R"({"dag_run_id": "x"})", As("op")),
       404);

@@ -3,40 +3,13 @@
 #include <chrono>
 
 #include "orchestrator/sqlite_store.h"
+#include "prometheus_text.h"
 #include "server_process.h"
 
 namespace sluice::web::testing {
 namespace {
 
 using Json = nlohmann::json;
-
-// Samples by "name{labels}", after checking every line's syntax and that each sample's
-// family was declared with # TYPE before it.
-std::map<std::string, double> ParsePrometheus(const std::string& text) {
-  std::map<std::string, double> samples;
-  std::set<std::string> typed;
-  std::regex type_line(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary))");
-  std::regex sample_line(
-      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? )"
-      R"(([-+]?[0-9.eE+-]+|\+Inf|-Inf|NaN))");
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line.rfind("# HELP ", 0) == 0) continue;
-    std::smatch m;
-    if (std::regex_match(line, m, type_line)) {
-      typed.insert(m[1]);
-      continue;
-    }
-    EXPECT_TRUE(std::regex_match(line, m, sample_line)) << "not Prometheus text: " << line;
-    if (m.empty()) continue;
-    std::string name = m[1];
-    std::string family = std::regex_replace(name, std::regex("_(bucket|sum|count)$"), "");
-    EXPECT_TRUE(typed.count(name) || typed.count(family)) << "no # TYPE before " << line;
-    EXPECT_EQ(name.rfind("sluice_", 0), 0u) << line;
-    samples[line.substr(0, line.rfind(' '))] = std::stod(m[5]);
-  }
-  return samples;
-}
 
 TEST_F(ApiServer, MetricsAreOpenPrometheusText) {
   GetJson("/api/v1/dags");
@@ -53,7 +26,8 @@ TEST_F(ApiServer, MetricsAreOpenPrometheusText) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.Header("Content-Type").rfind("text/plain; version=0.0.4", 0), 0u);
   auto samples = ParsePrometheus(r.body);
-  EXPECT_EQ(samples["sluice_dags{paused=\"false\"}"], 1);
+  EXPECT_EQ(samples["sluice_dags{paused=\"true\"}"], 1);  // paused at creation
+  EXPECT_EQ(samples["sluice_dags{paused=\"false\"}"], 0);
   EXPECT_EQ(samples["sluice_import_errors"], 1);
   EXPECT_EQ(samples["sluice_dag_runs{state=\"success\"}"], 1);
   EXPECT_EQ(samples["sluice_dag_runs{state=\"failed\"}"], 0);
@@ -70,6 +44,7 @@ TEST_F(ApiServer, MetricsAreOpenPrometheusText) {
             1);
   Json health = Json::parse(Http("GET", "/api/v1/health").body);
   EXPECT_EQ(health["metadatabase"]["status"], "healthy");
+  EXPECT_EQ(health["scheduler"]["status"], "unhealthy") << "no scheduler runs here";
 }
 
 // 1,000 runs of `hello` written straight into the metadata DB, then the grid of all of them.

@@ -58,18 +58,23 @@ class ServerProcess : public ::testing::Test {
   void SetUp() override {
     std::string pattern = ::testing::TempDir() + "sluice_server_XXXXXX";
     home_ = mkdtemp(pattern.data());
+    std::filesystem::create_directories(home_ + "/dags");
+    for (const auto& [name, text] : dags_) std::ofstream(home_ + "/dags/" + name) << text;
+    if (!config_.empty()) std::ofstream(home_ + "/sluice.yml") << config_;
+    StartServer();
+  }
+
+  void TearDown() override {
+    StopServer();
+    std::filesystem::remove_all(home_);
+  }
+
+  // Starts the server (again) on a free port and waits until it listens.
+  void StartServer() {
     std::string log = home_ + "/server.out";
-    pid_ = fork();
-    if (pid_ == 0) {
-      setenv("SLUICE_HOME", home_.c_str(), 1);
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::filesystem::create_directories(home_ + "/dags");
-      for (const auto& [name, text] : dags_) std::ofstream(home_ + "/dags/" + name) << text;
-      execl(SLUICE_BINARY, SLUICE_BINARY, command_.c_str(), "--port", "0", nullptr);
-      _exit(127);
-    }
+    std::filesystem::remove(log);  // not to read the port of a previous start
+    port_ = 0;
+    pid_ = Spawn({command_, "--port", "0"}, log);
     std::regex listening("listening on http://127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 200 && port_ == 0; ++i) {
       std::smatch m;
@@ -80,14 +85,31 @@ class ServerProcess : public ::testing::Test {
     ASSERT_GT(port_, 0) << "the server did not start: " << ReadFile(log);
   }
 
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "server did not stop cleanly";
+  // SIGTERM, and expects a clean exit.
+  void StopServer() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "server did not stop cleanly";
+  }
+
+  // Starts `sluice <args>` on this home in the background, its output in `log`.
+  pid_t Spawn(const std::vector<std::string>& args, const std::string& log) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      setenv("SLUICE_HOME", home_.c_str(), 1);
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::vector<char*> argv{const_cast<char*>(SLUICE_BINARY)};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      execv(SLUICE_BINARY, argv.data());
+      _exit(127);
     }
-    std::filesystem::remove_all(home_);
+    return pid;
   }
 
   std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -175,6 +197,7 @@ class ServerProcess : public ::testing::Test {
 
   std::string command_ = "server";                         // or "standalone"
   std::vector<std::pair<std::string, std::string>> dags_;  // DAG files written before start
+  std::string config_;  // sluice.yml written before start, if not empty
   std::string home_;
   pid_t pid_ = -1;
   int port_ = 0;
