@@ -81,28 +81,46 @@ class HashJoinOp : public JoinOperator {
     });
     std::vector<const Column*> keys;
     for (int k : left_keys_) keys.push_back(chunk.columns[k].get());
+    const bool dense = table_->dense();
     std::vector<uint64_t> hashes;
     std::vector<uint8_t> nulls;
-    HashKeys(keys, chunk.num_rows, &hashes, &nulls);
+    if (!dense) HashKeys(keys, chunk.num_rows, &hashes, &nulls);
 
     std::vector<int64_t> left_rows;
     std::vector<uint64_t> right_refs;
     left_rows.reserve(chunk.num_rows);
     if (emits_build_rows()) right_refs.reserve(chunk.num_rows);
+    auto on_match = [&](int64_t i, uint64_t ref) {
+      if (emits_build_rows()) {
+        left_rows.push_back(i);
+        right_refs.push_back(ref);
+      }
+      return true;
+    };
     int64_t unmatched = 0;
+    uint64_t dense_refs[kBatch];
     for (int64_t start = 0; start < chunk.num_rows; start += kBatch) {
       int64_t end = std::min<int64_t>(chunk.num_rows, start + kBatch);
-      table_->PrefetchBatch(hashes, nulls, start, end);
+      if (dense) {
+        table_->DenseRefs(*keys[0], start, end, dense_refs);
+      } else {
+        table_->PrefetchBatch(hashes, nulls, start, end);
+      }
       for (int64_t i = start; i < end; ++i) {
-        // Semi and anti joins need one match to decide, but walk on so that every matching
-        // build row counts as matched in the summary.
-        bool found = !nulls[i] && table_->Probe(keys, i, hashes[i], &st.matched, [&](uint64_t ref) {
-          if (emits_build_rows()) {
-            left_rows.push_back(i);
-            right_refs.push_back(ref);
+        bool found;
+        if (dense) {
+          uint64_t ref = dense_refs[i - start];
+          found = ref != 0;
+          if (found) {
+            table_->MarkMatched(ref, &st.matched);
+            on_match(i, ref);
           }
-          return true;
-        });
+        } else {
+          // Semi and anti joins need one match to decide, but walk on so that every matching
+          // build row counts as matched in the summary.
+          found = !nulls[i] && table_->Probe(keys, i, hashes[i], &st.matched,
+                                             [&](uint64_t ref) { return on_match(i, ref); });
+        }
         unmatched += !found;
         if ((type_ == JoinType::kSemi && found) || (type_ == JoinType::kAnti && !found)) {
           left_rows.push_back(i);

@@ -64,7 +64,7 @@ void JoinHashTable::Add(Chunk chunk) {
   Part part;
   part.chunk = std::move(chunk);
   for (int k : key_cols_) part.keys.push_back(part.chunk.columns[k].get());
-  if (key_cols_.size() == 1) Pack(&part, key_cols_[0]);
+  if (key_cols_.size() == 1 && !Number(&part, key_cols_[0])) Pack(&part, key_cols_[0]);
   std::lock_guard<std::mutex> lock(mu_);
   parts_.push_back(std::move(part));
 }
@@ -85,7 +85,13 @@ Status JoinHashTable::Build(const std::string& name) {
   int64_t max_part_rows = 1;
   for (const Part& p : parts_) max_part_rows = std::max(max_part_rows, p.chunk.num_rows);
   row_bits_ = BitsFor(max_part_rows);
-  narrow_ = row_bits_ + BitsFor(static_cast<int64_t>(parts_.size())) <= 24;
+  part_bits_ = BitsFor(static_cast<int64_t>(parts_.size()));
+  if (TryBuildDense()) return Status::OK();
+  RETURN_NOT_OK(ThreadPool::Default().ParallelFor(parts_.size(), [&](size_t c) {
+    if (!parts_[c].numbers.empty()) Unnumber(&parts_[c]);
+    return Status::OK();
+  }));
+  narrow_ = row_bits_ + part_bits_ <= 24;
   uint64_t capacity = NextPowerOfTwo(rows_ + rows_ / 2);
   if (narrow_) {
     narrow_slots_.Reset(capacity);

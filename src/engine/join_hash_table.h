@@ -4,6 +4,10 @@
 // table takes half the cache misses' worth of memory. A single
 // short string key is copied into fixed-width slots as each chunk arrives and its column
 // dropped: half the memory of views plus bytes, and one cache line per key comparison.
+// Dense keys skip the hash table: a single int64 key, or a string key that is one prefix then
+// a number (engine/key_numbers.h), whose unique values span a range at most twice the row
+// count, index an array of row references directly (a perfect hash): one load per probe,
+// no hashing and no key comparison.
 #pragma once
 
 #include <atomic>
@@ -31,15 +35,26 @@ class JoinHashTable {
   // Indexes every chunk added. Rows with a NULL key are never found.
   Status Build(const std::string& name);
 
-  // Starts the loads that probing rows [start, end) will need (end - start <= kBatch).
-  void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
-                     int64_t start, int64_t end) const;
-
   // One probing thread's record of the build rows it matched, one bit per row. Each thread
   // keeps its own: a shared bitmap would need a locked instruction per match, and a locked
   // instruction stalls the loads that the batch prefetching has in flight.
   using MatchBits = std::vector<uint64_t>;
   MatchBits NewMatchBits() const { return MatchBits((rows_ + 63) / 64, 0); }
+
+  // Whether Build chose the dense array; then probe with DenseRefs, not PrefetchBatch/Probe.
+  bool dense() const { return dense_slots_ != nullptr; }
+  // The build row matching each probe row in [start, end) (end - start <= kBatch) as a ref, 0
+  // where none does; with dense keys a probe row matches at most one build row.
+  void DenseRefs(const Column& key, int64_t start, int64_t end, uint64_t* refs) const;
+  // Records in *matched that build row `ref` was matched.
+  void MarkMatched(uint64_t ref, MatchBits* matched) const {
+    int64_t g = Global(ref);
+    (*matched)[g >> 6] |= uint64_t{1} << (g & 63);
+  }
+
+  // Starts the loads that probing rows [start, end) will need (end - start <= kBatch).
+  void PrefetchBatch(const std::vector<uint64_t>& hashes, const std::vector<uint8_t>& nulls,
+                     int64_t start, int64_t end) const;
 
   // Calls on_match(ref) for every build row whose key equals row i of `probe_keys`, until it
   // returns false; marks those rows in *matched. Returns whether any matched. With unique
@@ -56,8 +71,7 @@ class JoinHashTable {
       uint64_t ref = EntryRef(entry);
       if (!KeyEquals(probe_keys, i, ref)) continue;
       found = true;
-      int64_t g = Global(ref);
-      (*matched)[g >> 6] |= uint64_t{1} << (g & 63);
+      MarkMatched(ref, matched);
       if (!on_match(ref) || unique_keys_) break;
     }
     return found;
@@ -100,10 +114,12 @@ class JoinHashTable {
     return narrow_ ? tag | (((part << row_bits_) | row) + 1) : tag | MakeRef(part, row);
   }
 
-  // One chunk of the build side; with a packed key, its key column is gone.
+  // One chunk of the build side; with a packed or numbered key, its key column is gone.
   struct Part {
     Chunk chunk;
-    std::vector<const Column*> keys;     // empty when packed
+    std::vector<const Column*> keys;     // empty when packed or numbered
+    std::string prefix;                  // numbered: every key is prefix + numbers[row]
+    std::vector<int64_t> numbers;        // numbered: empty otherwise
     uint32_t stride = 0;                 // packed: bytes per key, 0 = not packed
     std::unique_ptr<char[]> packed;      // rows x stride, zero padded
     std::unique_ptr<uint8_t[]> lengths;  // per row, kNullLength = NULL; absent when every
@@ -141,6 +157,14 @@ class JoinHashTable {
   // Whether build rows `ref` and (part, row) have equal keys.
   bool BuildKeysEqual(uint64_t ref, size_t part, int64_t row) const;
   static void Pack(Part* part, int key);
+  // Replaces a single string key column whose keys are all prefix + number by the numbers.
+  static bool Number(Part* part, int key);
+  // Turns a numbered part back into packed keys (the hash table needs the strings).
+  static void Unnumber(Part* part);
+  // Indexes every row in the dense array when the keys allow it (see the file comment).
+  bool TryBuildDense();
+  bool FillDense(const std::vector<const int64_t*>& values);
+  uint64_t DenseIndex(const Column& key, int64_t i) const;
   static uint32_t KeyLength(const Part& part, uint64_t row) {
     return part.lengths ? part.lengths[row] : part.stride;
   }
@@ -154,11 +178,19 @@ class JoinHashTable {
   std::vector<int64_t> chunk_start_;  // global index of each chunk's first row
   int64_t rows_ = 0;
   bool narrow_ = false;
-  int row_bits_ = 0;  // narrow: bits of a row within its part
+  int row_bits_ = 0;   // bits of a row within its part
+  int part_bits_ = 0;  // bits of a part's index
   BigArray<uint32_t> narrow_slots_;
   BigArray<uint64_t> wide_slots_;
   uint64_t mask_ = 0;
   std::atomic<bool> unique_keys_{true};
+
+  // The dense array: slot k holds the compact ref of the row whose key number is
+  // dense_min_ + k, 0 when none.
+  std::unique_ptr<BigArray<uint32_t>> dense_slots_;
+  int64_t dense_min_ = 0;
+  bool dense_ints_ = false;  // int64 keys; otherwise numbered strings with dense_prefix_
+  std::string dense_prefix_;
 };
 
 }  // namespace sluice::engine
