@@ -1,38 +1,10 @@
 // Binding: name resolution and typing of scalar expressions (Spark's implicit casts).
-#include <unordered_map>
 
 #include "engine/bound_expr.h"
 
 namespace sluice::engine {
 
 namespace {
-
-struct FnInfo {
-  ScalarFn fn;
-  int min_args;
-  int max_args;  // -1 = any number
-};
-
-const std::unordered_map<std::string, FnInfo>& FunctionTable() {
-  static const std::unordered_map<std::string, FnInfo> kTable = {
-      {"+", {ScalarFn::kAdd, 2, 2}},      {"-", {ScalarFn::kSub, 2, 2}},
-      {"*", {ScalarFn::kMul, 2, 2}},      {"/", {ScalarFn::kDiv, 2, 2}},
-      {"%", {ScalarFn::kMod, 2, 2}},      {"neg", {ScalarFn::kNeg, 1, 1}},
-      {"=", {ScalarFn::kEq, 2, 2}},       {"!=", {ScalarFn::kNe, 2, 2}},
-      {"<", {ScalarFn::kLt, 2, 2}},       {"<=", {ScalarFn::kLe, 2, 2}},
-      {">", {ScalarFn::kGt, 2, 2}},       {">=", {ScalarFn::kGe, 2, 2}},
-      {"and", {ScalarFn::kAnd, 2, 2}},    {"or", {ScalarFn::kOr, 2, 2}},
-      {"not", {ScalarFn::kNot, 1, 1}},    {"is_null", {ScalarFn::kIsNull, 1, 1}},
-      {"is_not_null", {ScalarFn::kIsNotNull, 1, 1}},
-      {"cast", {ScalarFn::kCast, 1, 1}},  {"round", {ScalarFn::kRound, 1, 2}},
-      {"abs", {ScalarFn::kAbs, 1, 1}},    {"coalesce", {ScalarFn::kCoalesce, 1, -1}},
-      {"concat", {ScalarFn::kConcat, 1, -1}}, {"lower", {ScalarFn::kLower, 1, 1}},
-      {"upper", {ScalarFn::kUpper, 1, 1}},   {"length", {ScalarFn::kLength, 1, 1}},
-      {"trim", {ScalarFn::kTrim, 1, 1}},     {"substr", {ScalarFn::kSubstr, 2, 3}},
-      {"if", {ScalarFn::kIf, 3, 3}},
-  };
-  return kTable;
-}
 
 bool IsNumeric(TypeId t) { return t == TypeId::kInt64 || t == TypeId::kDouble; }
 
@@ -126,8 +98,12 @@ Status RequireBool(const Expr& e, std::vector<BoundExprPtr>* args) {
 Status TypeCall(const Expr& e, BoundExpr* out) {
   auto& args = out->args;
   switch (out->fn) {
-    case ScalarFn::kAdd: case ScalarFn::kSub: case ScalarFn::kMul: case ScalarFn::kMod:
-    case ScalarFn::kNeg: case ScalarFn::kAbs:
+    case ScalarFn::kAdd:
+    case ScalarFn::kSub:
+    case ScalarFn::kMul:
+    case ScalarFn::kMod:
+    case ScalarFn::kNeg:
+    case ScalarFn::kAbs:
       return PromoteNumeric(e, &args, &out->type);
     case ScalarFn::kDiv:  // Spark: division is always fractional
       RETURN_NOT_OK(PromoteNumeric(e, &args, &out->type));
@@ -138,20 +114,27 @@ Status TypeCall(const Expr& e, BoundExpr* out) {
       std::vector<BoundExprPtr> value{args[0]};
       RETURN_NOT_OK(PromoteNumeric(e, &value, &out->type));
       args[0] = value[0];
-      if (args.size() == 2 && (args[1]->kind != BoundExpr::Kind::kLiteral ||
-                               args[1]->type != TypeId::kInt64)) {
+      if (args.size() == 2 &&
+          (args[1]->kind != BoundExpr::Kind::kLiteral || args[1]->type != TypeId::kInt64)) {
         return TypeError(e, "round's second argument must be an integer literal");
       }
       return Status::OK();
     }
-    case ScalarFn::kEq: case ScalarFn::kNe: case ScalarFn::kLt: case ScalarFn::kLe:
-    case ScalarFn::kGt: case ScalarFn::kGe:
+    case ScalarFn::kEq:
+    case ScalarFn::kNe:
+    case ScalarFn::kLt:
+    case ScalarFn::kLe:
+    case ScalarFn::kGt:
+    case ScalarFn::kGe:
       out->type = TypeId::kBool;
       return UnifyForCompare(e, &args);
-    case ScalarFn::kAnd: case ScalarFn::kOr: case ScalarFn::kNot:
+    case ScalarFn::kAnd:
+    case ScalarFn::kOr:
+    case ScalarFn::kNot:
       out->type = TypeId::kBool;
       return RequireBool(e, &args);
-    case ScalarFn::kIsNull: case ScalarFn::kIsNotNull:
+    case ScalarFn::kIsNull:
+    case ScalarFn::kIsNotNull:
       out->type = TypeId::kBool;
       return Status::OK();
     case ScalarFn::kCoalesce:
@@ -162,7 +145,10 @@ Status TypeCall(const Expr& e, BoundExpr* out) {
       args[0] = cond[0];
       return UnifyBranches(e, args.begin() + 1, args.end(), &out->type);
     }
-    case ScalarFn::kConcat: case ScalarFn::kLower: case ScalarFn::kUpper: case ScalarFn::kTrim:
+    case ScalarFn::kConcat:
+    case ScalarFn::kLower:
+    case ScalarFn::kUpper:
+    case ScalarFn::kTrim:
       for (auto& a : args) a = Retyped(a, TypeId::kString);
       out->type = TypeId::kString;
       return Status::OK();
@@ -227,24 +213,23 @@ Result<BoundExprPtr> BindExpr(const Expr& expr, const Schema& schema) {
           expr.literal);
       return BoundExprPtr(out);
     case Expr::Kind::kCall: {
-      auto it = FunctionTable().find(expr.name);
-      if (it == FunctionTable().end()) {
+      const FunctionSpec* info = FindFunction(expr.name);
+      if (info == nullptr || !info->fn) {  // aggregates are bound by the aggregate step
         return Status::InvalidArgument(expr.pos.ToString() + ": unknown function '" + expr.name +
                                        "'");
       }
-      const FnInfo& info = it->second;
       int n = static_cast<int>(expr.args.size());
-      if (n < info.min_args || (info.max_args >= 0 && n > info.max_args)) {
+      if (n < info->min_args || (info->max_args >= 0 && n > info->max_args)) {
         return TypeError(expr, "wrong number of arguments to " + expr.name);
       }
       out->kind = BoundExpr::Kind::kCall;
-      out->fn = info.fn;
+      out->fn = *info->fn;
       for (const auto& a : expr.args) {
         ASSIGN_OR_RETURN(auto bound, BindExpr(*a, schema));
         out->args.push_back(std::move(bound));
       }
       RETURN_NOT_OK(TypeCall(expr, out.get()));
-      if (info.fn == ScalarFn::kCast) {
+      if (info->fn == ScalarFn::kCast) {
         out->type = expr.cast_to;
         if (out->args[0]->type == out->type) return out->args[0];
       }

@@ -9,16 +9,10 @@
 #include "common/status.h"
 #include "engine/column.h"
 #include "engine/expr.h"
+#include "engine/function_catalog.h"
 #include "engine/types.h"
 
 namespace sluice::engine {
-
-enum class ScalarFn {
-  kAdd, kSub, kMul, kDiv, kMod, kNeg,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kAnd, kOr, kNot, kIsNull, kIsNotNull,
-  kCast, kRound, kAbs, kCoalesce, kConcat, kLower, kUpper, kLength, kTrim, kSubstr, kIf,
-};
 
 struct BoundExpr;
 using BoundExprPtr = std::shared_ptr<const BoundExpr>;

@@ -1,55 +1,15 @@
 #include "engine/expr_parser.h"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <utility>
 
 #include "engine/expr_lexer.h"
+#include "engine/function_catalog.h"
 
 namespace sluice::engine {
 
 namespace {
-
-struct FunctionInfo {
-  std::string_view name;
-  int min_args;
-  int max_args;  // -1: any number
-  bool aggregate;
-};
-
-// cast is not here: its argument list has its own shape, cast(x as type).
-constexpr std::array<FunctionInfo, 16> kFunctions = {{
-    {"round", 1, 2, false},
-    {"abs", 1, 1, false},
-    {"coalesce", 1, -1, false},
-    {"concat", 1, -1, false},
-    {"lower", 1, 1, false},
-    {"upper", 1, 1, false},
-    {"length", 1, 1, false},
-    {"trim", 1, 1, false},
-    {"substr", 2, 3, false},
-    {"if", 3, 3, false},
-    {"count", 1, 1, true},
-    {"sum", 1, 1, true},
-    {"avg", 1, 1, true},
-    {"mean", 1, 1, true},
-    {"min", 1, 1, true},
-    {"max", 1, 1, true},
-}};
-
-const FunctionInfo* FindFunction(std::string_view name) {
-  for (const auto& f : kFunctions) {
-    if (f.name == name) return &f;
-  }
-  return nullptr;
-}
-
-std::string FunctionNames() {
-  std::string out;
-  for (const auto& f : kFunctions) out += std::string(f.name) + ", ";
-  return out + "cast";
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -58,7 +18,7 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string ArityText(const FunctionInfo& f) {
+std::string ArityText(const FunctionSpec& f) {
   auto plural = [](int n) { return n == 1 ? " argument" : " arguments"; };
   if (f.max_args < 0) return "at least " + std::to_string(f.min_args) + plural(f.min_args);
   if (f.min_args == f.max_args) return std::to_string(f.min_args) + plural(f.min_args);
@@ -274,12 +234,13 @@ class Parser {
     const std::string name = Lower(name_token.value);
     Take();  // '('
     if (name == "cast") return Cast(name_token);
-    const FunctionInfo* info = FindFunction(name);
-    if (info == nullptr) {
-      return Error(name_token,
-                   "unknown function '" + name + "' (expected one of " + FunctionNames() + ")");
+    const FunctionSpec* info = FindFunction(name);
+    if (info == nullptr || info->kind == FunctionKind::kOperator) {
+      return Error(name_token, "unknown function '" + name + "' (expected one of " +
+                                   CallableFunctionNames() + ")");
     }
-    if (info->aggregate) {
+    const bool aggregate = info->kind == FunctionKind::kAggregate;
+    if (aggregate) {
       if (!options_.allow_aggregates) {
         return Error(name_token, "aggregate function '" + name +
                                      "' is only allowed in the values of an aggregate step");
@@ -289,9 +250,9 @@ class Parser {
                                      "' inside another aggregate)");
       }
     }
-    in_aggregate_ = info->aggregate || in_aggregate_;
+    in_aggregate_ = aggregate || in_aggregate_;
     Result<std::vector<ExprPtr>> args = Arguments(*info, name_token);
-    if (info->aggregate) in_aggregate_ = false;
+    if (aggregate) in_aggregate_ = false;
     if (!args.ok()) return args.status();
     const Token& close = tokens_[k_ - 1];
     return Build(Expr::Kind::kCall, name, std::move(*args), name_token.offset,
@@ -299,7 +260,7 @@ class Parser {
   }
 
   // The arguments after "name(", through the closing ')'.
-  Result<std::vector<ExprPtr>> Arguments(const FunctionInfo& info, const Token& name_token) {
+  Result<std::vector<ExprPtr>> Arguments(const FunctionSpec& info, const Token& name_token) {
     std::vector<ExprPtr> args;
     if (Peek().IsSymbol("*") && Peek(1).IsSymbol(")")) {
       if (info.name != "count") {
@@ -367,8 +328,8 @@ class Parser {
 }  // namespace
 
 bool IsAggregateFunction(std::string_view name) {
-  const FunctionInfo* f = FindFunction(Lower(name));
-  return f != nullptr && f->aggregate;
+  const FunctionSpec* f = FindFunction(Lower(name));
+  return f != nullptr && f->kind == FunctionKind::kAggregate;
 }
 
 OffsetToPos LinePositions(std::string file, int line, int column) {

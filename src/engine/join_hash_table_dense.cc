@@ -163,8 +163,7 @@ uint64_t JoinHashTable::DenseIndex(const Column& key, int64_t i) const {
   return k < dense_slots_->size() ? k : kNoSlot;
 }
 
-void JoinHashTable::DenseRefs(const Column& key, int64_t start, int64_t end,
-                              uint64_t* refs) const {
+void JoinHashTable::DenseRefs(const Column& key, int64_t start, int64_t end, uint64_t* refs) const {
   uint64_t slot[kBatch];
   for (int64_t i = start; i < end; ++i) {
     slot[i - start] = DenseIndex(key, i);

@@ -108,16 +108,16 @@ JoinResult RunJoin(JoinType type, const std::vector<std::pair<std::string, bool>
   size_t half = build.size() / 2;  // two build chunks
   std::vector<std::string> first(build.begin(), build.begin() + half);
   std::vector<std::string> second(build.begin() + half, build.end());
-  EXPECT_TRUE(op->Push(1, MakeChunk({MakeStringColumn(first),
-                                     MakeInt64Column({build_values.begin(),
-                                                      build_values.begin() + half})},
-                                    0))
-                  .ok());
-  EXPECT_TRUE(op->Push(1, MakeChunk({MakeStringColumn(second),
-                                     MakeInt64Column({build_values.begin() + half,
-                                                      build_values.end()})},
-                                    1))
-                  .ok());
+  EXPECT_TRUE(
+      op->Push(1, MakeChunk({MakeStringColumn(first),
+                             MakeInt64Column({build_values.begin(), build_values.begin() + half})},
+                            0))
+          .ok());
+  EXPECT_TRUE(
+      op->Push(1, MakeChunk({MakeStringColumn(second),
+                             MakeInt64Column({build_values.begin() + half, build_values.end()})},
+                            1))
+          .ok());
   EXPECT_TRUE(op->InputDone(1).ok());
   std::vector<std::string> keys;
   std::vector<uint8_t> valid;
@@ -168,8 +168,7 @@ TEST(DenseJoinTest, IntegerKeysWithNullsOnBothSides) {
                                     0))
                   .ok());
   ASSERT_TRUE(op->InputDone(1).ok());
-  ASSERT_TRUE(
-      op->Push(0, MakeChunk({MakeInt64Column({-1, 0, -3, 5, -2}, {1, 0, 1, 1, 1})})).ok());
+  ASSERT_TRUE(op->Push(0, MakeChunk({MakeInt64Column({-1, 0, -3, 5, -2}, {1, 0, 1, 1, 1})})).ok());
   ASSERT_TRUE(op->InputDone(0).ok());
   EXPECT_EQ(TableRows(sink.TakeTable()),
             (Rows{{"-1", "10"}, {kNull, kNull}, {"-3", "30"}, {"5", kNull}, {"-2", "20"}}));
