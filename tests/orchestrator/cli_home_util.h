@@ -50,6 +50,46 @@ inline bool WaitUntil(const std::function<bool()>& done, std::chrono::millisecon
   return true;
 }
 
+// Runs `sluice <args>` through the shell with SLUICE_HOME=home; returns the exit code, and
+// stdout and stderr in *output (stdout only when `stderr_file` is given: stderr is appended
+// there, so that JSON on stdout stays parseable).
+inline int RunSluice(const std::string& home, const std::string& args, std::string* output,
+                     const std::string& stderr_file = "") {
+  std::string cmd = "SLUICE_HOME='" + home + "' '" + SLUICE_BINARY + "' " + args +
+                    (stderr_file.empty() ? " 2>&1" : " 2>>'" + stderr_file + "'");
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = pclose(p);
+  if (output) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Starts `sluice <command>` in the background with SLUICE_HOME=home and the rest of this
+// process's environment, stdout and stderr into `log`; returns its pid, or -1.
+inline pid_t SpawnSluice(const std::string& home, const std::string& command,
+                         const std::string& log) {
+  std::vector<std::string> env_strings = {"SLUICE_HOME=" + home};
+  for (char** e = environ; *e; ++e) {
+    if (std::string(*e).rfind("SLUICE_HOME=", 0) != 0) env_strings.push_back(*e);
+  }
+  std::vector<char*> env;
+  for (auto& s : env_strings) env.push_back(s.data());
+  env.push_back(nullptr);
+  int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    execle(SLUICE_BINARY, SLUICE_BINARY, command.c_str(), static_cast<char*>(nullptr), env.data());
+    _exit(127);
+  }
+  close(fd);
+  return pid;
+}
+
 class CliHome : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -75,14 +115,7 @@ class CliHome : public ::testing::Test {
 
   // Runs `sluice <args>` with this home; returns the exit code, stdout and stderr in *output.
   int Sluice(const std::string& args, std::string* output = nullptr) {
-    std::string cmd = "SLUICE_HOME='" + home_ + "' '" + SLUICE_BINARY + "' " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int status = pclose(p);
-    if (output) *output = out;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return RunSluice(home_, args, output);
   }
 
   SqliteStore& Store() {
@@ -114,25 +147,8 @@ class CliHome : public ::testing::Test {
   // `sluice scheduler` in the background, its output in <home>/scheduler.log.
   void StartScheduler() {
     ASSERT_LE(scheduler_, 0);
-    std::vector<std::string> env_strings = {"SLUICE_HOME=" + home_};
-    for (char** e = environ; *e; ++e) {
-      if (std::string(*e).rfind("SLUICE_HOME=", 0) != 0) env_strings.push_back(*e);
-    }
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-    int fd =
-        open((home_ + "/scheduler.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    ASSERT_GE(fd, 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      execle(SLUICE_BINARY, SLUICE_BINARY, "scheduler", static_cast<char*>(nullptr), env.data());
-      _exit(127);
-    }
-    close(fd);
+    pid_t pid = SpawnSluice(home_, "scheduler", home_ + "/scheduler.log");
+    ASSERT_GT(pid, 0);
     scheduler_ = pid;
     ASSERT_TRUE(
         WaitUntil([&] { return SchedulerLog().find("scheduler started") != std::string::npos; },

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_home_util.h"
 #include "orchestrator/sqlite_store.h"
 
 namespace sluice::orchestrator {
@@ -17,45 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class DagsTestCommand : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "sluice_dagtest_XXXXXX";
-    home_ = mkdtemp(pattern.data());
-    fs::create_directories(home_ + "/dags");
-  }
-  void TearDown() override { fs::remove_all(home_); }
-
-  void WriteDag(const std::string& name, const std::string& yaml) {
-    std::ofstream(home_ + "/dags/" + name) << yaml;
-  }
-
-  // Runs `sluice <args>` with this home; returns the exit code, stdout+stderr in *output.
-  int Sluice(const std::string& args, std::string* output = nullptr) {
-    std::string cmd = "SLUICE_HOME='" + home_ + "' '" + SLUICE_BINARY + "' " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int status = pclose(p);
-    if (output) *output = out;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::map<std::string, std::string> States(const std::string& dag, const std::string& run) {
-    auto store = SqliteStore::Open(home_ + "/sluice.db");
-    EXPECT_TRUE(store.ok());
-    std::map<std::string, std::string> out;
-    auto tis = (*store)->ListTaskInstances({dag, run});
-    EXPECT_TRUE(tis.ok()) << tis.status().message();
-    for (const auto& ti : *tis) {
-      out[ti.task_id] = std::string(ToString(ti.state)) + "/" + std::to_string(ti.try_number);
-    }
-    return out;
-  }
-
-  std::string home_;
-};
+// A temporary home driven through the real binary (cli_home_util.h).
+class DagsTestCommand : public testing::CliHome {};
 
 constexpr const char* kRun = "manual__2026-11-02T00:00:00+00:00";
 
@@ -81,7 +45,8 @@ tasks:
   EXPECT_EQ(states["say"], "success/1");
   EXPECT_EQ(states["shout"], "success/1");
   EXPECT_NE(out.find("run " + std::string(kRun) + " of hello: success"), std::string::npos);
-  EXPECT_TRUE(fs::exists(home_ + "/logs/dag_id=hello/run_id=" + kRun + "/task_id=say/attempt=1.log"));
+  EXPECT_TRUE(
+      fs::exists(home_ + "/logs/dag_id=hello/run_id=" + kRun + "/task_id=say/attempt=1.log"));
   ASSERT_EQ(Sluice(std::string("tasks logs hello ") + kRun + " say", &out), 0);
   EXPECT_NE(out.find("hello world 2026-11-02"), std::string::npos) << out;
 }
@@ -108,8 +73,8 @@ tasks:
   EXPECT_EQ(states["happy"], "skipped/1") << "bash exit 99 skips";
   EXPECT_EQ(states["below_skip"], "skipped/0");
   for (int attempt : {1, 2}) {
-    EXPECT_TRUE(fs::exists(home_ + "/logs/dag_id=fail/run_id=" + kRun + "/task_id=work/attempt=" +
-                           std::to_string(attempt) + ".log"));
+    EXPECT_TRUE(fs::exists(home_ + "/logs/dag_id=fail/run_id=" + kRun +
+                           "/task_id=work/attempt=" + std::to_string(attempt) + ".log"));
   }
 }
 
@@ -139,7 +104,8 @@ tasks:
   - id: sleepy
     operator: bash
     execution_timeout: 1s
-    bash: "(sleep 3; touch )" + marker + R"() & sleep 30"
+    bash: "(sleep 3; touch )" +
+                           marker + R"() & sleep 30"
 )");
   std::string out;
   auto start = std::chrono::steady_clock::now();
@@ -156,9 +122,12 @@ TEST_F(DagsTestCommand, SensorsPokeAndReschedule) {
   WriteDag("sense.yml", R"(dag_id: sense
 schedule: null
 tasks:
-  - {id: make_flag, operator: bash, bash: "sleep 1; touch )" + flag + R"("}
-  - {id: poke, operator: bash_sensor, bash: "test -f )" + flag + R"(", poke_interval: 0.2s, timeout: 20s}
-  - {id: resched, operator: bash_sensor, mode: reschedule, bash: "test -f )" + flag + R"(",
+  - {id: make_flag, operator: bash, bash: "sleep 1; touch )" +
+                            flag + R"("}
+  - {id: poke, operator: bash_sensor, bash: "test -f )" +
+                            flag + R"(", poke_interval: 0.2s, timeout: 20s}
+  - {id: resched, operator: bash_sensor, mode: reschedule, bash: "test -f )" +
+                            flag + R"(",
      poke_interval: 0.3s, timeout: 20s}
   - {id: never, operator: bash_sensor, bash: "false", poke_interval: 0.2s, timeout: 1s, soft_fail: true}
 )");

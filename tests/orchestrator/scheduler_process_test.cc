@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli_home_util.h"
 #include "common/time_util.h"
 #include "orchestrator/sqlite_store.h"
 
@@ -32,20 +33,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::vector<std::string> Lines(const std::string& path) {
-  std::vector<std::string> out;
-  std::istringstream in(ReadFile(path));
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+using testing::Lines;
+using testing::ReadFile;
+using testing::WaitUntil;
 
 // Midnight UTC `days` days from today (negative: in the past).
 TimePoint Midnight(int days) {
@@ -92,15 +82,7 @@ class SchedulerProcess : public ::testing::Test {
   // Runs `sluice <args>` with this home; returns the exit code, stdout (+ stderr unless
   // `json`) in *output.
   int Sluice(const std::string& args, std::string* output = nullptr, bool json = false) {
-    std::string cmd = "SLUICE_HOME='" + home_ + "' '" + SLUICE_BINARY + "' " + args +
-                      (json ? " 2>>'" + home_ + "/cli_stderr.log'" : " 2>&1");
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    int status = pclose(p);
-    if (output) *output = out;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return testing::RunSluice(home_, args, output, json ? home_ + "/cli_stderr.log" : "");
   }
 
   nlohmann::json SluiceJson(const std::string& args) {
@@ -114,24 +96,8 @@ class SchedulerProcess : public ::testing::Test {
   void StartScheduler() {
     ASSERT_LE(scheduler_, 0) << "a scheduler is already running";
     log_ = home_ + "/scheduler." + std::to_string(++starts_) + ".log";
-    std::vector<std::string> env_strings = {"SLUICE_HOME=" + home_};
-    for (char** e = environ; *e; ++e) {
-      if (std::string(*e).rfind("SLUICE_HOME=", 0) != 0) env_strings.push_back(*e);
-    }
-    std::vector<char*> env;
-    for (auto& s : env_strings) env.push_back(s.data());
-    env.push_back(nullptr);
-    int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    ASSERT_GE(fd, 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      execle(SLUICE_BINARY, SLUICE_BINARY, "scheduler", static_cast<char*>(nullptr), env.data());
-      _exit(127);
-    }
-    close(fd);
+    pid_t pid = testing::SpawnSluice(home_, "scheduler", log_);
+    ASSERT_GT(pid, 0);
     scheduler_ = pid;
     ASSERT_TRUE(WaitUntil([&] { return SchedulerSaid("scheduler started"); }, seconds(10)))
         << ReadFile(log_);
@@ -194,15 +160,6 @@ class SchedulerProcess : public ::testing::Test {
 
   bool SchedulerSaid(const std::string& text) {
     return ReadFile(log_).find(text) != std::string::npos;
-  }
-
-  static bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(milliseconds(25));
-    }
-    return true;
   }
 
   SqliteStore& Store() {
