@@ -6,6 +6,8 @@
 # BENCH_SEED, BENCH_DATA_ROOT, BENCH_RESULTS, BENCH_DUCKDB_ARGS / BENCH_POLARS_ARGS (variants).
 # Then the scheduler benchmark (bench/scheduler_bench.sh, its own BENCH_SCHED_* knobs), which
 # writes the "## Scheduler" section; BENCH_SCHEDULER=0 skips it, BENCH_ETL=0 skips the salary job.
+# Then the S3 benchmark (bench/s3_bench.sh, its own BENCH_S3_* knobs): the job with its input on a
+# local S3 endpoint beside curl and the local job, the "## S3" section; BENCH_S3=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,14 +31,23 @@ if [ "${BENCH_ETL:-1}" != 0 ]; then
          "Polars is left out" >&2
     export BENCH_TOOLS="${BENCH_TOOLS:-sluice duckdb}"
   fi
-  # bench.mjs rewrites the whole file: keep the scheduler section for when it is not rerun.
+  # bench.mjs rewrites the whole file: keep the scheduler and S3 sections for when they are not
+  # rerun.
   kept_scheduler="$(awk '/^## /{on = ($0 == "## Scheduler")} on' "$results" 2>/dev/null || true)"
+  kept_s3="$(awk '/^## /{on = ($0 == "## S3")} on' "$results" 2>/dev/null || true)"
   node bench/bench.mjs
   if [ "${BENCH_SCHEDULER:-1}" = 0 ] && [ -n "$kept_scheduler" ]; then
     printf '\n%s\n' "$kept_scheduler" >>"$results"
+  fi
+  if [ "${BENCH_S3:-1}" = 0 ] && [ -n "$kept_s3" ]; then
+    printf '\n%s\n' "$kept_s3" >>"$results"
   fi
 fi
 
 if [ "${BENCH_SCHEDULER:-1}" != 0 ]; then
   bash bench/scheduler_bench.sh
+fi
+
+if [ "${BENCH_S3:-1}" != 0 ]; then
+  bash bench/s3_bench.sh
 fi

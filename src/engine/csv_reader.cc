@@ -97,6 +97,7 @@ Result<std::unique_ptr<CsvScanner>> CsvScanner::Open(const storage::Location& lo
   source.size = (*reader)->Size();
   source.lines_before = prologue.lines;
   source.block_bytes = options.block_bytes;
+  source.remote = (*reader)->IsRemote();
   return std::unique_ptr<CsvScanner>(new CsvObjectScanner(std::move(*reader), std::move(source),
                                                           std::move(plan), std::move(schema)));
 }

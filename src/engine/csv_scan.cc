@@ -32,6 +32,25 @@ std::shared_ptr<Column> EncodeIfRepeating(const Column& col) {
   return out;
 }
 
+// A local read is a copy from the page cache: the thread that needs a block reads it, and one
+// range beyond the workers' lets a fast reader go on while a slow one finishes. A remote object
+// is read ahead on the read threads, in bigger ranges, while every worker parses.
+CsvReadAheadOptions ReadAheadOptions(const CsvScanSource& source, char quote, int workers) {
+  CsvReadAheadOptions options;
+  options.start = source.data_start;
+  options.end = source.size;
+  options.quote = quote;
+  options.range_bytes = source.block_bytes;
+  options.ahead = workers + 1;
+  if (source.remote) {
+    options.range_bytes = std::max(source.block_bytes, kRemoteBlockBytes);
+    options.first_range_bytes = kRemoteFirstBlockBytes;
+    options.ahead = kCsvReadThreads;
+    options.background = true;
+  }
+  return options;
+}
+
 }  // namespace
 
 CsvScanRun::CsvScanRun(CsvScanSource source, CsvParsePlan plan)
@@ -48,13 +67,22 @@ void CsvScanRun::DecideDictionaries(Chunk* sample) {
 }
 
 void CsvScanRun::Stop(Status error) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.ok()) error_ = std::move(error);
+    stop_ = true;
+  }
+  if (blocks_) blocks_->Stop();
+}
+
+bool CsvScanRun::Stopped() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (error_.ok()) error_ = std::move(error);
-  stop_ = true;
+  return stop_;
 }
 
 void CsvScanRun::Deliver(int64_t index, int64_t file_bytes, CsvParsedBlock parsed,
                          const Consumer& consume, ProgressBar* progress) {
+  bool stopped = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (newlines_.size() <= static_cast<size_t>(index)) {
@@ -73,8 +101,12 @@ void CsvScanRun::Deliver(int64_t index, int64_t file_bytes, CsvParsedBlock parse
       }
       stop_ = true;
     }
-    if (stop_) return;
-    rows_ += parsed.chunk.num_rows;
+    stopped = stop_;
+    if (!stopped) rows_ += parsed.chunk.num_rows;
+  }
+  if (stopped) {
+    if (blocks_) blocks_->Stop();
+    return;
   }
   if (progress) {
     progress->AddBytes(file_bytes);
@@ -88,26 +120,18 @@ void CsvScanRun::Deliver(int64_t index, int64_t file_bytes, CsvParsedBlock parse
 Status CsvScanRun::Worker(const Consumer& consume, ProgressBar* progress) {
   try {
     CsvBlockParser parser(plan_);
+    CsvBlock block;
     for (;;) {
-      CsvBlock block;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        if (stop_) return Status::OK();
-        auto next = splitter_->Next(&block);
-        if (!next.ok()) {
-          if (error_.ok()) error_ = next.status().WithContext(source_.uri);
-          stop_ = true;
-          return Status::OK();
-        }
-        if (!*next) return Status::OK();
+      auto next = blocks_->Next(&block);
+      if (!next.ok()) {
+        Stop(next.status().WithContext(source_.uri));
+        return Status::OK();
       }
-      CsvParsedBlock parsed = parser.Parse(block.data.get(), block.size, block.has_quotes);
+      if (!*next) return Status::OK();
+      CsvParsedBlock parsed = parser.Parse(block.data, block.size, block.has_quotes);
       const int64_t index = block.index;
       const int64_t file_bytes = block.file_bytes;
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        splitter_->Recycle(std::move(block));
-      }
+      blocks_->Recycle(std::move(block));
       Deliver(index, file_bytes, std::move(parsed), consume, progress);
     }
   } catch (const std::exception& e) {
@@ -117,26 +141,25 @@ Status CsvScanRun::Worker(const Consumer& consume, ProgressBar* progress) {
 }
 
 Status CsvScanRun::Run(const Consumer& consume, ProgressBar* progress, int threads) {
-  CsvSplitter splitter(source_.reader, source_.data_start, source_.size, source_.block_bytes,
-                       plan_.quote);
-  splitter_ = &splitter;
+  const int workers = threads > 0 ? threads : ThreadPool::Default().parallelism();
+  CsvReadAhead blocks(source_.reader, ReadAheadOptions(source_, plan_.quote, workers));
+  blocks_ = &blocks;
   if (progress) progress->AddBytes(source_.data_start);
   try {
     // The first block is the sample that decides which string columns get a dictionary;
     // every later block is parsed with that decision.
     CsvBlock first;
-    auto any = splitter.Next(&first);
-    if (!any.ok()) return any.status().WithContext(source_.uri);
-    if (*any) {
-      CsvParsedBlock parsed =
-          CsvBlockParser(plan_).Parse(first.data.get(), first.size, first.has_quotes);
+    auto any = blocks.Next(&first);
+    if (!any.ok()) {
+      Stop(any.status().WithContext(source_.uri));
+    } else if (*any) {
+      CsvParsedBlock parsed = CsvBlockParser(plan_).Parse(first.data, first.size, first.has_quotes);
       if (!parsed.failed) DecideDictionaries(&parsed.chunk);
       const int64_t file_bytes = first.file_bytes;
-      splitter.Recycle(std::move(first));
+      blocks.Recycle(std::move(first));
       Deliver(0, file_bytes, std::move(parsed), consume, progress);
     }
-    if (*any && !stop_) {
-      int workers = threads > 0 ? threads : ThreadPool::Default().parallelism();
+    if (any.ok() && *any && !Stopped()) {
       Status st = ThreadPool::Default().ParallelFor(
           workers, [&](size_t) { return Worker(consume, progress); }, workers);
       if (!st.ok()) Stop(st);
@@ -144,8 +167,9 @@ Status CsvScanRun::Run(const Consumer& consume, ProgressBar* progress, int threa
   } catch (const std::exception& e) {
     Stop(Status::Internal(source_.uri + ": " + e.what()));
   }
-  bytes_ = source_.data_start + splitter.bytes_read();
-  splitter_ = nullptr;
+  blocks.Stop();
+  bytes_ = source_.data_start + blocks.bytes_read();
+  blocks_ = nullptr;
   return Finish();
 }
 

@@ -5,101 +5,159 @@
 
 namespace sluice::engine {
 
-CsvSplitter::CsvSplitter(const storage::ObjectReader* reader, int64_t start, int64_t end,
-                         int64_t block_bytes, char quote)
-    : reader_(reader),
-      start_(start),
-      end_(end),
-      pos_(start),
-      block_bytes_(std::max<int64_t>(block_bytes, 1)),
-      quote_(quote) {}
+CsvSplitter::CsvSplitter(int64_t start, int64_t end, int64_t range_bytes, char quote,
+                         int64_t first_range_bytes)
+    : end_(end),
+      range_bytes_(std::max<int64_t>(range_bytes, 1)),
+      next_range_bytes_(first_range_bytes > 0 ? std::min(first_range_bytes, range_bytes_)
+                                              : range_bytes_),
+      quote_(quote),
+      claim_offset_(start),
+      stitch_offset_(start) {}
 
-void CsvSplitter::Recycle(CsvBlock&& block) {
-  if (!block.data) return;
-  block.size = 0;
-  free_.push_back(std::move(block));
-}
-
-void CsvSplitter::Reserve(CsvBlock* block, int64_t bytes) {
-  if (block->data && block->capacity >= bytes) return;
-  int64_t capacity = std::max(bytes, block->capacity * 2);
-  std::unique_ptr<char[]> data(new char[capacity + kCsvPadding]);
-  if (block->size > 0) std::memcpy(data.get(), block->data.get(), block->size);
-  block->data = std::move(data);
-  block->capacity = capacity;
-}
-
-Status CsvSplitter::ReadMore(CsvBlock* block, int64_t want, int64_t* quotes) {
-  int64_t n = std::min(want, end_ - pos_);
-  Reserve(block, block->size + n + 1);  // +1: room for a final '\n'
-  char* out = block->data.get() + block->size;
-  int64_t done = 0;
-  while (done < n) {
-    ASSIGN_OR_RETURN(int64_t got, reader_->ReadAt(pos_ + done, n - done, out + done));
-    if (got <= 0) {
-      return Status::IoError("unexpected end of data at byte " + std::to_string(pos_ + done) +
-                             " of " + std::to_string(end_));
+CsvBuffer CsvSplitter::TakeBuffer(int64_t capacity) {
+  for (size_t i = free_.size(); i-- > 0;) {
+    if (free_[i].capacity >= capacity) {
+      CsvBuffer buffer = std::move(free_[i]);
+      free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+      return buffer;
     }
-    done += got;
+  }
+  if (!free_.empty()) free_.pop_back();  // too small for what is read now: let it go
+  CsvBuffer buffer;
+  buffer.bytes.reset(new char[capacity + kCsvPadding]);
+  buffer.capacity = capacity;
+  return buffer;
+}
+
+void CsvSplitter::Recycle(CsvBuffer&& buffer) {
+  if (buffer.bytes) free_.push_back(std::move(buffer));
+}
+
+bool CsvSplitter::Claim(CsvRange* range) {
+  if (claim_offset_ >= end_) return false;
+  range->index = next_claim_++;
+  range->offset = claim_offset_;
+  range->size = std::min(next_range_bytes_, end_ - claim_offset_);
+  next_range_bytes_ = std::min(range_bytes_, next_range_bytes_ * 2);
+  range->quotes = 0;
+  range->status = Status::OK();
+  // +1: room for the '\n' added after the last record of the object.
+  range->buffer = TakeBuffer(kCsvHeadroom + range->size + 1);
+  claim_offset_ += range->size;
+  return true;
+}
+
+void CsvSplitter::Read(const storage::ObjectReader& reader, char quote, CsvRange* range) {
+  char* out = range->buffer.bytes.get() + kCsvHeadroom;
+  int64_t done = 0;
+  while (done < range->size) {
+    Result<int64_t> got = reader.ReadAt(range->offset + done, range->size - done, out + done);
+    if (!got.ok()) {
+      range->status = got.status();
+      return;
+    }
+    if (*got <= 0) {
+      range->status =
+          Status::IoError("unexpected end of data at byte " + std::to_string(range->offset + done) +
+                          " of " + std::to_string(reader.Size()));
+      return;
+    }
+    done += *got;
   }
   // Doubled quotes count twice, so parity alone tells whether a position is inside quotes.
   const char* p = out;
-  const char* stop = out + n;
-  while ((p = static_cast<const char*>(std::memchr(p, quote_, stop - p))) != nullptr) {
-    ++*quotes;
+  const char* stop = out + range->size;
+  while ((p = static_cast<const char*>(std::memchr(p, quote, stop - p))) != nullptr) {
+    ++range->quotes;
     ++p;
   }
-  block->size += n;
-  pos_ += n;
-  return Status::OK();
 }
 
-int64_t CsvSplitter::LastRecordEnd(const CsvBlock& block, int64_t from, int parity) const {
-  const char* data = block.data.get();
-  for (int64_t i = block.size - 1; i >= from; --i) {
+void CsvSplitter::Complete(CsvRange&& range) {
+  if (range.status.ok()) bytes_read_ += range.size;
+  const int64_t index = range.index;
+  done_.emplace(index, std::move(range));
+}
+
+int64_t CsvSplitter::LastRecordEnd(const char* data, int64_t size, int parity,
+                                   int64_t* tail_quotes) const {
+  int64_t quotes = 0;
+  for (int64_t i = size - 1; i >= 0; --i) {
     char c = data[i];
     if (c == '\n') {
-      if (parity == 0) return i;
+      if (parity == 0) {
+        *tail_quotes = quotes;
+        return i;
+      }
     } else if (c == quote_) {
       parity ^= 1;
+      ++quotes;
     }
   }
   return -1;
 }
 
-Result<bool> CsvSplitter::Next(CsvBlock* block) {
-  if (pos_ >= end_ && carry_.empty()) return false;
-  if (!free_.empty()) {
-    *block = std::move(free_.back());
-    free_.pop_back();
+void CsvSplitter::Join(CsvRange* range, CsvBlock* block) {
+  const char* bytes = range->buffer.bytes.get() + kCsvHeadroom;
+  const int64_t carried = static_cast<int64_t>(carry_.size());
+  if (carried <= kCsvHeadroom) {
+    block->buffer = std::move(range->buffer);
+    block->data = block->buffer.bytes.get() + kCsvHeadroom - carried;
+  } else {
+    // A record longer than the headroom: copy it and the range into a buffer of their own.
+    block->buffer = TakeBuffer(carried + range->size + 1);
+    block->data = block->buffer.bytes.get();
+    std::memcpy(block->data + carried, bytes, static_cast<size_t>(range->size));
   }
-  block->size = 0;
-  Reserve(block, static_cast<int64_t>(carry_.size()) + block_bytes_ + 1);
-  std::memcpy(block->data.get(), carry_.data(), carry_.size());
-  block->size = static_cast<int64_t>(carry_.size());
-  block->offset = pos_ - block->size;
-  int64_t quotes = 0;
-  for (char c : carry_) quotes += (c == quote_);
-  carry_.clear();
+  std::memcpy(block->data, carry_.data(), carry_.size());
+  block->size = carried + range->size;
+}
 
-  int64_t scanned = 0;  // data[0, scanned) holds no record end
+Result<CsvSplitter::Step> CsvSplitter::Next(CsvBlock* block) {
   for (;;) {
-    // A record longer than a block grows the buffer geometrically, so rescans stay linear.
-    RETURN_NOT_OK(ReadMore(block, std::max(block_bytes_, block->size), &quotes));
-    if (pos_ >= end_) break;
-    int64_t cut = LastRecordEnd(*block, scanned, static_cast<int>(quotes & 1));
-    if (cut >= 0) {
-      carry_.assign(block->data.get() + cut + 1, block->size - cut - 1);
-      block->size = cut + 1;
-      break;
+    if (stitch_offset_ >= end_) return Step::kEnd;
+    auto it = done_.find(next_stitch_);
+    if (it == done_.end()) return Step::kWait;
+    if (!it->second.status.ok()) return it->second.status;
+    CsvRange range = std::move(it->second);
+    done_.erase(it);
+    ++next_stitch_;
+    stitch_offset_ += range.size;
+    const bool last = stitch_offset_ >= end_;
+    const char* bytes = range.buffer.bytes.get() + kCsvHeadroom;
+    int64_t quotes = carry_quotes_ + range.quotes;
+
+    // The unfinished record at the end of the range; none in the last range.
+    int64_t cut = range.size - 1;
+    int64_t tail_quotes = 0;
+    if (!last) {
+      cut = LastRecordEnd(bytes, range.size, static_cast<int>(quotes & 1), &tail_quotes);
+      if (cut < 0) {
+        // A record longer than a range: all of it waits for the next range.
+        carry_.append(bytes, static_cast<size_t>(range.size));
+        carry_quotes_ = quotes;
+        Recycle(std::move(range.buffer));
+        continue;
+      }
     }
-    scanned = block->size;
+    std::string tail(bytes + cut + 1, static_cast<size_t>(range.size - cut - 1));
+    const int64_t carried = static_cast<int64_t>(carry_.size());
+    Join(&range, block);
+    Recycle(std::move(range.buffer));  // still held only when Join copied out of it
+    block->offset = range.offset - carried;
+    block->size -= static_cast<int64_t>(tail.size());
+    carry_ = std::move(tail);
+    carry_quotes_ = tail_quotes;
+
+    block->file_bytes = block->size;
+    block->has_quotes = quotes - tail_quotes > 0;
+    if (block->size > 0 && block->data[block->size - 1] != '\n') {
+      block->data[block->size++] = '\n';
+    }
+    block->index = next_block_++;
+    return Step::kBlock;
   }
-  block->file_bytes = block->size;
-  block->has_quotes = quotes > 0;  // counted before the cut, so it may err towards true
-  if (block->size > 0 && block->data[block->size - 1] != '\n') block->data[block->size++] = '\n';
-  block->index = next_index_++;
-  return true;
 }
 
 }  // namespace sluice::engine

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "storage/s3_connection.h"
+
 namespace sluice::orchestrator {
 
 namespace {
@@ -16,7 +18,7 @@ using Json = nlohmann::json;
 constexpr const char* kKeys[] = {"type",          "conn_type",         "endpoint_url",
                                  "region",        "region_name",       "profile",
                                  "access_key_id", "secret_access_key", "session_token",
-                                 "description"};
+                                 "description",   "addressing"};
 
 Result<AwsConnection> FromJson(std::string_view conn_id, const Json& doc,
                                const std::string& where) {
@@ -27,7 +29,7 @@ Result<AwsConnection> FromJson(std::string_view conn_id, const Json& doc,
     if (std::find(std::begin(kKeys), std::end(kKeys), key) == std::end(kKeys)) {
       return Status::InvalidArgument(where + ": unknown key '" + key + "' (expected type, "
                                      "endpoint_url, region, profile, access_key_id, "
-                                     "secret_access_key, session_token)");
+                                     "secret_access_key, session_token, addressing)");
     }
     if (!value.is_string()) return Status::InvalidArgument(where + ": '" + key + "' must be text");
   }
@@ -76,6 +78,38 @@ Result<std::optional<Json>> FromConfig(const SluiceHome& home, std::string_view 
   }
 }
 
+// A connection from sluice.yml, else from the metadata DB (when there is one), as a JSON
+// object and where it came from; nullopt when neither has it.
+struct FoundConnection {
+  Json doc;
+  std::string source;
+};
+
+Result<std::optional<FoundConnection>> FindConfigured(const SluiceHome& home,
+                                                      MetadataStore* store,
+                                                      std::string_view conn_id) {
+  using Found = std::optional<FoundConnection>;
+  ASSIGN_OR_RETURN(std::optional<Json> configured, FromConfig(home, conn_id));
+  if (configured) {
+    return Found(FoundConnection{std::move(*configured),
+                                 home.config_path + ": connections." + std::string(conn_id)});
+  }
+  if (!store) return Found();
+  Result<ConnectionModel> stored = store->GetConnection(conn_id);
+  if (!stored.ok()) {
+    if (stored.status().code() == StatusCode::kNotFound) return Found();
+    return stored.status();
+  }
+  Json doc = stored->extra;
+  doc["type"] = stored->conn_type;
+  if (!stored->login.empty()) doc["access_key_id"] = stored->login;
+  for (const char* key : {"secret_access_key", "session_token"}) {
+    if (stored->secrets.contains(key)) doc[key] = stored->secrets[key];
+  }
+  return Found(FoundConnection{std::move(doc),
+                               "connection '" + std::string(conn_id) + "' in the DB"});
+}
+
 }  // namespace
 
 std::string AwsConnection::Describe() const {
@@ -94,24 +128,8 @@ Result<AwsConnection> ResolveConnection(const SluiceHome& home, MetadataStore* s
     if (doc.is_discarded()) return Status::InvalidArgument(env + " is not valid JSON");
     return FromJson(conn_id, doc, env);
   }
-  ASSIGN_OR_RETURN(std::optional<Json> configured, FromConfig(home, conn_id));
-  if (configured) {
-    return FromJson(conn_id, *configured,
-                    home.config_path + ": connections." + std::string(conn_id));
-  }
-  if (store) {
-    Result<ConnectionModel> stored = store->GetConnection(conn_id);
-    if (stored.ok()) {
-      Json doc = stored->extra;
-      doc["type"] = stored->conn_type;
-      if (!stored->login.empty()) doc["access_key_id"] = stored->login;
-      for (const char* key : {"secret_access_key", "session_token"}) {
-        if (stored->secrets.contains(key)) doc[key] = stored->secrets[key];
-      }
-      return FromJson(conn_id, doc, "connection '" + std::string(conn_id) + "' in the DB");
-    }
-    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
-  }
+  ASSIGN_OR_RETURN(std::optional<FoundConnection> found, FindConfigured(home, store, conn_id));
+  if (found) return FromJson(conn_id, found->doc, found->source);
   if (conn_id == "emr_default") {
     AwsConnection local;
     local.conn_id = "emr_default";
@@ -120,6 +138,23 @@ Result<AwsConnection> ResolveConnection(const SluiceHome& home, MetadataStore* s
   }
   return Status::NotFound("connection '" + std::string(conn_id) + "' is not defined: set " +
                           env + " or add it under connections: in " + home.config_path);
+}
+
+Status ExportS3Connection(const SluiceHome& home, MetadataStore* store) {
+  const std::string env(storage::kS3ConnectionEnv);
+  if (const char* value = std::getenv(env.c_str()); value && *value) return Status::OK();
+  ASSIGN_OR_RETURN(std::optional<FoundConnection> found,
+                   FindConfigured(home, store, kS3ConnectionId));
+  if (!found) return Status::OK();
+  const std::string text = found->doc.dump();
+  ASSIGN_OR_RETURN(storage::S3Connection connection,
+                   storage::ParseS3Connection(text, found->source));
+  storage::SetS3Connection(std::move(connection));
+  // Tasks, and the steps of local clusters, are started from this process: they inherit it.
+  if (setenv(env.c_str(), text.c_str(), 1) != 0) {
+    return Status::Internal("cannot export " + env + " for the processes this one starts");
+  }
+  return Status::OK();
 }
 
 }  // namespace sluice::orchestrator

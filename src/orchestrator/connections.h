@@ -1,7 +1,7 @@
-// Named connections (design.md §11): how a task reaches EMR (and later S3). A connection comes
-// from SLUICE_CONN_<ID> (a JSON object, as Airflow's AIRFLOW_CONN_<ID>), else sluice.yml's
-// `connections:`, else the metadata DB, else a built-in default: `emr_default` is the local
-// cluster service. Secrets are kept apart so that a connection can be printed safely.
+// Named connections (design.md §11): how a task reaches EMR, and how s3:// reaches S3. A
+// connection comes from SLUICE_CONN_<ID> (a JSON object, as Airflow's AIRFLOW_CONN_<ID>), else
+// sluice.yml's `connections:`, else the metadata DB, else a built-in default: `emr_default` is
+// the local cluster service. Secrets are kept apart so that a connection can be printed safely.
 #pragma once
 
 #include <string>
@@ -31,5 +31,14 @@ struct AwsConnection {
 
 Result<AwsConnection> ResolveConnection(const SluiceHome& home, MetadataStore* store,
                                         std::string_view conn_id);
+
+// The connection s3:// URIs use (design.md §11).
+inline constexpr std::string_view kS3ConnectionId = "aws_default";
+
+// Makes s3:// in this process and in the processes it starts use `aws_default` from sluice.yml
+// (else from the metadata DB): storage gets it through storage::SetS3Connection, child processes
+// as SLUICE_CONN_AWS_DEFAULT. A SLUICE_CONN_AWS_DEFAULT already set wins; with no aws_default at
+// all the AWS chain applies. Sets the environment, so call it before starting threads.
+Status ExportS3Connection(const SluiceHome& home, MetadataStore* store);
 
 }  // namespace sluice::orchestrator

@@ -14,9 +14,9 @@
 namespace sluice::storage {
 
 struct ObjectInfo {
-  std::string key;        // relative to the store's root, '/'-separated
-  int64_t size = 0;       // bytes
-  int64_t mtime_ms = 0;   // last modification, ms since the Unix epoch
+  std::string key;       // relative to the store's root, '/'-separated
+  int64_t size = 0;      // bytes
+  int64_t mtime_ms = 0;  // last modification, ms since the Unix epoch
 };
 
 // Reads byte ranges of one object without loading it whole.
@@ -27,6 +27,9 @@ class ObjectReader {
   // Reads up to `length` bytes at `offset` into `out`; returns how many were read
   // (fewer only at the end of the object). Safe to call from several threads at once.
   virtual Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) const = 0;
+  // True when every read waits on a network (S3): readers then gain from asking for large
+  // ranges, several at once and ahead of need. A local file is read fastest when needed.
+  virtual bool IsRemote() const { return false; }
 };
 
 // How a folder commit treats a folder that already has committed content (Spark's names).

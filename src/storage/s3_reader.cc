@@ -18,8 +18,11 @@ namespace {
 constexpr int64_t kSmallRead = 256 << 10;
 constexpr int64_t kWindow = 1 << 20;
 // A read that continues where the previous one ended fetches this much at once: a reader that
-// walks the object in blocks (the CSV splitter) then pays one request per window, not per block.
+// walks the object in small pieces (`sluice storage cat`) then pays one request per window, not
+// per piece. Reads of kSequentialMax or more (the CSV reader's ranges, read several at once)
+// are big enough to be requests of their own.
 constexpr int64_t kSequentialWindow = 16 << 20;
+constexpr int64_t kSequentialMax = 4 << 20;
 // Reads larger than two chunks are split into chunks fetched in parallel.
 constexpr int64_t kParallelChunk = 8 << 20;
 
@@ -29,6 +32,7 @@ class S3Reader : public ObjectReader {
       : client_(std::move(client)), bucket_(std::move(bucket)), meta_(std::move(meta)) {}
 
   int64_t Size() const override { return meta_.size; }
+  bool IsRemote() const override { return true; }
 
   Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) const override {
     if (offset < 0 || length < 0) {
@@ -40,8 +44,7 @@ class S3Reader : public ObjectReader {
     bool sequential = last_end_.exchange(offset + n) == offset;
     if (FromWindow(offset, n, out)) return n;
     if (n < kSmallRead) return ThroughWindow(offset, n, kWindow, out);
-    if (sequential && n < kSequentialWindow)
-      return ThroughWindow(offset, n, kSequentialWindow, out);
+    if (sequential && n < kSequentialMax) return ThroughWindow(offset, n, kSequentialWindow, out);
     if (n > 2 * kParallelChunk) return ReadParallel(offset, n, out);
     return ReadExactly(offset, n, out);
   }
