@@ -8,6 +8,8 @@
 # writes the "## Scheduler" section; BENCH_SCHEDULER=0 skips it, BENCH_ETL=0 skips the salary job.
 # Then the S3 benchmark (bench/s3_bench.sh, its own BENCH_S3_* knobs): the job with its input on a
 # local S3 endpoint beside curl and the local job, the "## S3" section; BENCH_S3=0 skips it.
+# Then the key layouts (bench/key_variants.sh): the 10M job with shuffled and non-numeric jobIds
+# beside DuckDB, the "## Key layouts" section; BENCH_KEYS=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,17 +33,15 @@ if [ "${BENCH_ETL:-1}" != 0 ]; then
          "Polars is left out" >&2
     export BENCH_TOOLS="${BENCH_TOOLS:-sluice duckdb}"
   fi
-  # bench.mjs rewrites the whole file: keep the scheduler and S3 sections for when they are not
-  # rerun.
-  kept_scheduler="$(awk '/^## /{on = ($0 == "## Scheduler")} on' "$results" 2>/dev/null || true)"
-  kept_s3="$(awk '/^## /{on = ($0 == "## S3")} on' "$results" 2>/dev/null || true)"
+  # bench.mjs rewrites the whole file: keep the sections of the benchmarks not rerun.
+  kept=""
+  for section in "Scheduler:${BENCH_SCHEDULER:-1}" "S3:${BENCH_S3:-1}" "Key layouts:${BENCH_KEYS:-1}"; do
+    [ "${section##*:}" = 0 ] || continue
+    kept+="$(awk -v s="## ${section%:*}" '/^## /{on = ($0 == s)} on' "$results" 2>/dev/null || true)"
+    kept+=$'\n\n'
+  done
   node bench/bench.mjs
-  if [ "${BENCH_SCHEDULER:-1}" = 0 ] && [ -n "$kept_scheduler" ]; then
-    printf '\n%s\n' "$kept_scheduler" >>"$results"
-  fi
-  if [ "${BENCH_S3:-1}" = 0 ] && [ -n "$kept_s3" ]; then
-    printf '\n%s\n' "$kept_s3" >>"$results"
-  fi
+  if [ -n "${kept//[$'\n']/}" ]; then printf '\n%s' "$kept" >>"$results"; fi
 fi
 
 if [ "${BENCH_SCHEDULER:-1}" != 0 ]; then
@@ -50,4 +50,8 @@ fi
 
 if [ "${BENCH_S3:-1}" != 0 ]; then
   bash bench/s3_bench.sh
+fi
+
+if [ "${BENCH_KEYS:-1}" != 0 ]; then
+  BENCH_RESULTS="$results" bash bench/key_variants.sh
 fi
