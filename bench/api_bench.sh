@@ -233,7 +233,7 @@ section = f"""## Server
   ($grid_runs runs returned, $grid_bytes bytes), {grid['n']} sequential requests timed by curl
   (time_total, loopback) after the load: median {grid['median']:.1f} ms, max {grid['max']:.1f} ms.
 - targets (issue 5): p99 under 20 ms with no errors; Grid under 300 ms.
-- what the numbers depend on (src/web/api_routes.cc, api_handler_gate.h): TCP_NODELAY (without
+- what the numbers depend on (src/web/server.cc, api_handler_gate.h): TCP_NODELAY (without
   it most answers wait 40 ms for a delayed ACK), a pool thread per kept-alive connection, httplib's
   listen backlog of 5 widened (else simultaneous connects cost 1 s retransmits and wrk timeouts),
   and at most 8 handlers at once (else the metadata store reopens SQLite connections per request).

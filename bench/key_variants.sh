@@ -13,7 +13,7 @@ rows="${BENCH_ROWS:-10000000}"
 label="$((rows / 1000000))M"
 base="bench/out/data/salary-$label"
 if [ ! -f "$base/.complete" ]; then
-  BENCH_SIZES="$rows" BENCH_RUNS=1 BENCH_TOOLS=sluice BENCH_SCHEDULER=0 BENCH_S3=0 \
+  BENCH_SIZES="$rows" BENCH_RUNS=1 BENCH_TOOLS=sluice BENCH_SCHEDULER=0 BENCH_S3=0 BENCH_API=0 \
     BENCH_KEYS=0 BENCH_RESULTS=/dev/null bash bench/run.sh >/dev/null
 fi
 
@@ -47,7 +47,7 @@ for variant in ${BENCH_KEY_VARIANTS:-shuffled letters}; do
   out="bench/out/results-keys-$variant.md"
   rm -f "$out"
   BENCH_DATA_ROOT="$root" BENCH_SIZES="$rows" BENCH_RUNS="${BENCH_RUNS:-5}" \
-    BENCH_TOOLS="sluice duckdb" BENCH_SCHEDULER=0 BENCH_S3=0 BENCH_KEYS=0 \
+    BENCH_TOOLS="sluice duckdb" BENCH_SCHEDULER=0 BENCH_S3=0 BENCH_KEYS=0 BENCH_API=0 \
     BENCH_RESULTS="$out" \
     bash bench/run.sh >/dev/null
   median() { awk -F'|' -v t="$1" '$2 ~ "^ *"t" *$" {gsub(/ /, "", $4); print $4}' "$out"; }

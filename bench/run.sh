@@ -10,6 +10,7 @@
 # local S3 endpoint beside curl and the local job, the "## S3" section; BENCH_S3=0 skips it.
 # Then the key layouts (bench/key_variants.sh): the 10M job with shuffled and non-numeric jobIds
 # beside DuckDB, the "## Key layouts" section; BENCH_KEYS=0 skips it.
+# Then the REST API under load (bench/api_bench.sh), the "## Server" section; BENCH_API=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,8 @@ if [ "${BENCH_ETL:-1}" != 0 ]; then
   fi
   # bench.mjs rewrites the whole file: keep the sections of the benchmarks not rerun.
   kept=""
-  for section in "Scheduler:${BENCH_SCHEDULER:-1}" "S3:${BENCH_S3:-1}" "Key layouts:${BENCH_KEYS:-1}"; do
+  for section in "Scheduler:${BENCH_SCHEDULER:-1}" "S3:${BENCH_S3:-1}" "Key layouts:${BENCH_KEYS:-1}" \
+      "Server:${BENCH_API:-1}"; do
     [ "${section##*:}" = 0 ] || continue
     kept+="$(awk -v s="## ${section%:*}" '/^## /{on = ($0 == s)} on' "$results" 2>/dev/null || true)"
     kept+=$'\n\n'
@@ -54,4 +56,8 @@ fi
 
 if [ "${BENCH_KEYS:-1}" != 0 ]; then
   BENCH_RESULTS="$results" bash bench/key_variants.sh
+fi
+
+if [ "${BENCH_API:-1}" != 0 ]; then
+  BENCH_RESULTS="$results" bash bench/api_bench.sh
 fi
