@@ -2,6 +2,7 @@
 // CronExpression, with the same names for the same steps (align, skip to latest).
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "common/cron.h"
 
 namespace sluice {
@@ -11,12 +12,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string lower;
-  for (char c : s) lower += char(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return lower;
 }
 
 constexpr Micros kOneMicro{1};
@@ -44,7 +39,7 @@ Result<Timetable> Timetable::Parse(std::string_view schedule, std::string_view t
   RETURN_NOT_OK(CheckTimeZone(tz.empty() ? "UTC" : tz));
   const std::string_view text = Trim(schedule);
   Timetable tt;
-  const std::string lower = Lower(text);
+  const std::string lower = AsciiLower(text);
   if (lower.empty() || lower == "null" || lower == "none" || lower == "~") {
     tt.kind_ = Kind::kNone;
     tt.text_ = "null";

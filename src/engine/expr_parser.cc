@@ -4,19 +4,13 @@
 #include <cctype>
 #include <utility>
 
+#include "common/ascii.h"
 #include "engine/expr_lexer.h"
 #include "engine/function_catalog.h"
 
 namespace sluice::engine {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string ArityText(const FunctionSpec& f) {
   auto plural = [](int n) { return n == 1 ? " argument" : " arguments"; };
@@ -46,7 +40,7 @@ int InfixPrecedence(const Token& t) {
 
 // The Expr name of an infix operator token (expr.h lists them).
 std::string OperatorName(const Token& t) {
-  if (t.kind == Token::Kind::kIdent) return Lower(t.value);
+  if (t.kind == Token::Kind::kIdent) return AsciiLower(t.value);
   if (t.value == "==") return "=";
   if (t.value == "<>") return "!=";
   if (t.value == "||") return "concat";
@@ -231,7 +225,7 @@ class Parser {
   }
 
   Result<Parsed> FunctionCall(const Token& name_token) {
-    const std::string name = Lower(name_token.value);
+    const std::string name = AsciiLower(name_token.value);
     Take();  // '('
     if (name == "cast") return Cast(name_token);
     const FunctionSpec* info = FindFunction(name);
@@ -328,7 +322,7 @@ class Parser {
 }  // namespace
 
 bool IsAggregateFunction(std::string_view name) {
-  const FunctionSpec* f = FindFunction(Lower(name));
+  const FunctionSpec* f = FindFunction(AsciiLower(name));
   return f != nullptr && f->kind == FunctionKind::kAggregate;
 }
 

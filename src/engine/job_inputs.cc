@@ -2,17 +2,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "engine/job_steps.h"
 
 namespace sluice::engine {
 
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 Result<TypeId> TypeAt(const Scalar& type) {
   Result<TypeId> id = ParseTypeName(type.text);
@@ -99,7 +94,7 @@ Status ReadColumns(const MapReader& in, CsvReadOptions* csv) {
 
 Status ReadDialect(const MapReader& in, CsvReadOptions* csv) {
   ASSIGN_OR_RETURN(std::optional<Scalar> format, in.OptionalString("format"));
-  if (format && Lower(format->text) != "csv") {
+  if (format && AsciiLower(format->text) != "csv") {
     return ErrorAt(format->pos, "format: only csv is supported, found '" + format->text + "'");
   }
   ASSIGN_OR_RETURN(csv->header, in.Bool("header", true));
@@ -110,7 +105,7 @@ Status ReadDialect(const MapReader& in, CsvReadOptions* csv) {
   }
   ASSIGN_OR_RETURN(std::optional<Scalar> mode, in.OptionalString("mode"));
   if (mode) {
-    Result<MalformedMode> m = ParseMalformedMode(Lower(mode->text));
+    Result<MalformedMode> m = ParseMalformedMode(AsciiLower(mode->text));
     if (!m.ok()) return ErrorAt(mode->pos, "mode: " + m.status().message());
     csv->mode = *m;
   }

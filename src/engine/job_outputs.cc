@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "engine/job_steps.h"
 #include "engine/template.h"
 #include "storage/object_store.h"
@@ -11,20 +12,14 @@ namespace sluice::engine {
 
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Status ReadWriteOptions(const MapReader& o, OutputSpec* spec) {
   ASSIGN_OR_RETURN(std::optional<Scalar> format, o.OptionalString("format"));
-  if (format && Lower(format->text) != "csv") {
+  if (format && AsciiLower(format->text) != "csv") {
     return ErrorAt(format->pos, "format: only csv is supported, found '" + format->text + "'");
   }
   ASSIGN_OR_RETURN(std::optional<Scalar> mode, o.OptionalString("mode"));
   if (mode) {
-    Result<storage::SaveMode> m = storage::ParseSaveMode(Lower(mode->text));
+    Result<storage::SaveMode> m = storage::ParseSaveMode(AsciiLower(mode->text));
     if (!m.ok()) return ErrorAt(mode->pos, "mode: " + m.status().message());
     spec->mode = *m;
   }

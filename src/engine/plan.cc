@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
+
 namespace sluice::engine {
 
-namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Result<JoinType> ParseJoinType(std::string_view text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   if (t == "inner") return JoinType::kInner;
   if (t == "left") return JoinType::kLeft;
   if (t == "semi") return JoinType::kSemi;
@@ -41,7 +34,7 @@ std::string_view JoinTypeName(JoinType type) {
 }
 
 Result<AggregateFn> ParseAggregateFn(std::string_view text) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   if (t == "count") return AggregateFn::kCount;
   if (t == "sum") return AggregateFn::kSum;
   if (t == "avg" || t == "mean") return AggregateFn::kAvg;

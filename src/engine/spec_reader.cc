@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii.h"
 #include "engine/template.h"
 
 namespace sluice::engine {
@@ -10,13 +11,6 @@ namespace sluice::engine {
 namespace {
 
 bool IsEmpty(const YAML::Node& node) { return !node.IsDefined() || node.IsNull(); }
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 }  // namespace
 
@@ -156,7 +150,7 @@ Result<std::optional<Scalar>> MapReader::OptionalString(std::string_view key) co
 Result<bool> MapReader::Bool(std::string_view key, bool fallback) const {
   ASSIGN_OR_RETURN(std::optional<Scalar> s, OptionalString(key));
   if (!s) return fallback;
-  std::string v = Lower(s->text);
+  std::string v = AsciiLower(s->text);
   if (v == "true") return true;
   if (v == "false") return false;
   return engine::ErrorAt(s->pos,

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "common/ascii.h"
 #include "storage/aws_credentials.h"
 
 namespace sluice::storage {
@@ -13,15 +14,9 @@ std::string Env(const std::string& name) {
   return value ? value : "";
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // AWS's own endpoint for the service named by its environment-variable suffix.
 std::string DefaultEndpoint(std::string_view suffix, std::string_view region) {
-  std::string service = Lower(suffix);
+  std::string service = AsciiLower(suffix);
   if (service == "emr") service = "elasticmapreduce";
   std::string domain = region.substr(0, 3) == "cn-" ? "amazonaws.com.cn" : "amazonaws.com";
   return "https://" + service + "." + std::string(region) + "." + domain;

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/ascii.h"
 #include "storage/aws_credentials.h"
 
 namespace sluice::storage {
@@ -12,12 +13,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // "[name]" or "[profile name]" -> "name"; empty when the line is not a well-formed header.
@@ -57,7 +52,8 @@ class ProfileParser {
       return LineError(file_name_, line_no, "expected 'key = value' or '[profile-name]'");
     }
     if (section_.empty()) return LineError(file_name_, line_no, "a setting before any '[profile]'");
-    profiles_[section_][Lower(Trim(line.substr(0, eq)))] = std::string(Trim(line.substr(eq + 1)));
+    profiles_[section_][AsciiLower(Trim(line.substr(0, eq)))] =
+        std::string(Trim(line.substr(eq + 1)));
     have_key_ = true;
     return Status::OK();
   }

@@ -4,6 +4,7 @@
 #include <map>
 #include <vector>
 
+#include "common/ascii.h"
 #include "storage/sigv4.h"
 #include "storage/sigv4_internal.h"
 
@@ -38,12 +39,6 @@ std::vector<std::string_view> NormalSegments(std::string_view path, bool* traili
     start = end + 1;
   }
   return segments;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // Trims blanks at both ends and turns each inner run of spaces or tabs into one space.
@@ -132,7 +127,7 @@ std::string CanonicalQuery(std::string_view raw_query) {
 CanonicalHeaders Canonicalize(const HttpHeaders& headers) {
   std::map<std::string, std::string> merged;  // sorted by lower-cased name
   for (const auto& [name, value] : headers) {
-    auto [it, inserted] = merged.emplace(Lower(name), CanonicalValue(value));
+    auto [it, inserted] = merged.emplace(AsciiLower(name), CanonicalValue(value));
     if (!inserted) it->second += "," + CanonicalValue(value);
   }
   CanonicalHeaders out;
