@@ -10,16 +10,20 @@ it streams a ranged GET from its file, so a ranged read costs what it transfers.
 (BENCH_S3_SERVER=moto) rebuilds the whole object in memory for every ranged GET, 0.4-0.7 s
 per range of a 586 MB object here, which measures moto rather than sluice.
 
+The three lines are measured twice: direct, with the endpoint on 127.0.0.1 sharing the 2 cores
+with the job, then through bench/slow_link.py, a proxy that models a remote S3 (by default 30 ms
+per request and 100 MB/s per connection), where the network bounds the reads and the overlap of
+reads with parsing shows. The target is checked on both tables.
+
 Knobs (environment): SLUICE_BIN, BENCH_S3_ROWS (10000000), BENCH_S3_RUNS (5), BENCH_SEED (1),
 BENCH_DATA_ROOT (bench/out/data, shared with bench/run.sh), BENCH_S3_SERVER (s3rver|moto),
 BENCH_S3_OUTPUT (local|s3: where the S3 job writes; default local, as the local job does),
-BENCH_RESULTS (bench/RESULTS.md), BENCH_S3_TMP (where the server's folder and outputs go).
+BENCH_S3_REMOTE ("30,100": ms per request, MB/s per connection of the second measurement; 0
+skips it), BENCH_RESULTS (bench/RESULTS.md), BENCH_S3_TMP (where the server's folder and outputs go).
 """
 
-import datetime
 import json
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -31,6 +35,9 @@ import time
 import urllib.error
 import urllib.request
 
+from slow_link import SlowLink
+from bench_report import command, load_average, machine, utc_now, write_section
+
 ENV = os.environ
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -41,6 +48,8 @@ SEED = ENV.get("BENCH_SEED", "1")
 DATA_ROOT = ENV.get("BENCH_DATA_ROOT") or os.path.join(BENCH_DIR, "out", "data")
 SERVER = ENV.get("BENCH_S3_SERVER", "s3rver")
 OUTPUT = ENV.get("BENCH_S3_OUTPUT", "local")
+# The second measurement, through SlowLink: "<ms per request>,<MB/s per connection>"; 0 skips it.
+REMOTE = ENV.get("BENCH_S3_REMOTE", "30,100")
 RESULTS = ENV.get("BENCH_RESULTS") or os.path.join(BENCH_DIR, "RESULTS.md")
 SPEC = os.path.join(REPO, "examples", "salary", "etl", "avg_salary.yml")
 HEADING = "## S3"
@@ -161,10 +170,10 @@ def curl_auth(server):
             "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"]
 
 
-def sluice_env(server):
+def sluice_env(server, endpoint=None):
     env = {k: v for k, v in ENV.items() if not k.startswith("AWS_")}
     env["SLUICE_CONN_AWS_DEFAULT"] = json.dumps({
-        "endpoint_url": server.endpoint, "region": "us-east-1", "access_key_id": server.key,
+        "endpoint_url": endpoint or server.endpoint, "region": "us-east-1", "access_key_id": server.key,
         "secret_access_key": server.secret, "addressing": "path"})
     return env
 
@@ -223,78 +232,113 @@ def outputs_match(server, s3_out, local_out):
     return True
 
 
+def lines_to_time(server, endpoint, data, s3_out, local_out):
+    """The three lines of a table: argv and environment of each, reading from `endpoint`."""
+    curl = ["curl", "-sS", "-f", *curl_auth(server)]
+    for name in INPUTS:
+        curl += [f"{endpoint}/{BUCKET}/{name}", "-o", "/dev/null"]
+    return {
+        "curl": (curl, None),
+        "s3": ([SLUICE, "etl", "run", SPEC, "--var", f"data=s3://{BUCKET}", "--var",
+                f"output={s3_out}"], sluice_env(server, endpoint)),
+        "local": ([SLUICE, "etl", "run", SPEC, "--var", f"data={data}", "--var",
+                   f"output={local_out}"], None),
+    }
+
+
+def measure(server, lines, what):
+    """RUNS interleaved runs of each line: (wall, peak RSS, server CPU, own CPU) per run."""
+    samples = {name: [] for name in lines}
+    for run in range(RUNS):
+        for name, (argv, env) in lines.items():
+            cpu = server.cpu_seconds()
+            wall, rss, own_cpu = timed(argv, env)
+            samples[name].append((wall, rss, server.cpu_seconds() - cpu, own_cpu))
+            log(f"{what} run {run + 1}/{RUNS} {name}: {wall:.2f} s")
+    return samples
+
+
+def remote_link():
+    """(latency in s, rate in bytes/s) of BENCH_S3_REMOTE, or None when it is 0."""
+    if REMOTE.strip() == "0":
+        return None
+    try:
+        ms, mb_s = (float(x) for x in REMOTE.split(","))
+    except ValueError:
+        sys.exit(f"s3 bench: BENCH_S3_REMOTE must be '<ms>,<MB/s>' or 0, not {REMOTE!r}")
+    return ms / 1000, mb_s * 1e6
+
+
 def main():
     if not os.access(SLUICE, os.X_OK):
         sys.exit(f"s3 bench: {SLUICE} not found; run 'make build' first (or set SLUICE_BIN)")
     if OUTPUT not in ("local", "s3"):
         sys.exit(f"s3 bench: BENCH_S3_OUTPUT must be local or s3, not {OUTPUT!r}")
+    link = remote_link()
     data = ensure_data()
     sizes = {name: os.path.getsize(os.path.join(data, name)) for name in INPUTS}
     tmp = tempfile.mkdtemp(prefix="sluice-s3-bench-", dir=ENV.get("BENCH_S3_TMP"))
     server = Server(SERVER, tmp)
+    proxy = None
     try:
         upload(server, data)
-        urls = [f"{server.endpoint}/{BUCKET}/{name}" for name in INPUTS]
-        curl = ["curl", "-sS", "-f", *curl_auth(server)]
-        for url in urls:
-            curl += [url, "-o", "/dev/null"]
         s3_out = os.path.join(tmp, "out-s3") if OUTPUT == "local" else f"s3://{BUCKET}/output"
         local_out = os.path.join(tmp, "out-local")
-        variants = {
-            "curl": (curl, None),
-            "s3": ([SLUICE, "etl", "run", SPEC, "--var", f"data=s3://{BUCKET}", "--var",
-                    f"output={s3_out}"], sluice_env(server)),
-            "local": ([SLUICE, "etl", "run", SPEC, "--var", f"data={data}", "--var",
-                       f"output={local_out}"], None),
-        }
-        samples = {name: [] for name in variants}
         load_before = load_average()
-        timed(variants["curl"][0])  # a first read warms the server's page cache
-        for run in range(RUNS):
-            for name, (argv, env) in variants.items():
-                cpu = server.cpu_seconds()
-                wall, rss, own_cpu = timed(argv, env)
-                samples[name].append((wall, rss, server.cpu_seconds() - cpu, own_cpu))
-                log(f"run {run + 1}/{RUNS} {name}: {wall:.2f} s")
+        direct = lines_to_time(server, server.endpoint, data, s3_out, local_out)
+        timed(direct["curl"][0])  # a first read warms the server's page cache
+        tables = [("direct", measure(server, direct, "direct"),
+                   outputs_match(server, s3_out, local_out))]
+        if link:
+            proxy = SlowLink(server.port, *link)
+            remote = lines_to_time(server, proxy.endpoint, data, s3_out, local_out)
+            shutil.rmtree(s3_out, ignore_errors=True)
+            tables.append(("remote", measure(server, remote, "remote"),
+                           outputs_match(server, s3_out, local_out)))
         load_after = load_average()
-        same = outputs_match(server, s3_out, local_out)
-        section = render(samples, sizes, server, load_before, load_after, same)
+        section = render(tables, sizes, server, link, load_before, load_after)
     finally:
+        if proxy:
+            proxy.stop()
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    write_section(section)
+    write_section(RESULTS, HEADING, section)
+    log(f"written to {os.path.relpath(RESULTS)}")
     print(section)
 
 
-def load_average():
-    try:
-        return " ".join(open("/proc/loadavg").read().split()[:3])
-    except OSError:
-        return "n/a"
-
-
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
-    except (OSError, StopIteration, ValueError):
-        mem_kb = 0
-    return (f"{os.cpu_count()} cores (nproc), {cpu}, {mem_kb / 2**20:.1f} GiB RAM, "
-            f"Linux {platform.release()}")
-
-
-def render(samples, sizes, server, load_before, load_after, same):
+def table(samples, labels, same, title):
+    """A table of medians, the issue-6 target checked on them, and whether outputs agree."""
     med = {name: statistics.median(s[0] for s in runs) for name, runs in samples.items()}
-    knobs = " ".join(f"{k}={ENV[k]}" for k in sorted(ENV) if k.startswith("BENCH_S3_"))
-    if os.path.realpath(SLUICE) != os.path.realpath(os.path.join(REPO, "build", "bin", "sluice")):
-        knobs = f"SLUICE_BIN={os.path.relpath(SLUICE, REPO)} {knobs}".strip()
-    cmd = "bash bench/s3_bench.sh" + (f"  # {knobs}" if knobs else "")
     budget = med["curl"] + med["local"] / 3
     verdict = "meets" if med["s3"] <= budget else "misses"
+    lines = [
+        title,
+        "",
+        "| what | runs | median wall (s) | min-max (s) | median peak RSS (MiB) | "
+        "median CPU (s) | median server CPU (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in ("curl", "s3", "local"):
+        runs = samples[name]
+        walls = [s[0] for s in runs]
+        lines.append(f"| {labels[name]} | {len(runs)} | {med[name]:.2f} | {min(walls):.2f}-"
+                     f"{max(walls):.2f} | {statistics.median(s[1] for s in runs):.0f} | "
+                     f"{statistics.median(s[3] for s in runs):.2f} | "
+                     f"{statistics.median(s[2] for s in runs):.2f} |")
+    return lines + [
+        "",
+        f"- target (issue 6): S3 job <= curl + local/3 = {med['curl']:.2f} + "
+        f"{med['local']:.2f}/3 = {budget:.2f} s: {verdict} it ({med['s3']:.2f} s, "
+        f"{med['s3'] / budget:.2f}x the budget; S3 job / local job {med['s3'] / med['local']:.2f}x;"
+        f" S3 job / curl {med['s3'] / med['curl']:.2f}x)",
+        f"- outputs of the S3 job and the local job: {'identical' if same else 'DIFFERENT'}",
+        "",
+    ]
+
+
+def render(tables, sizes, server, link, load_before, load_after):
+    cmd = command("s3_bench.sh", "BENCH_S3_", SLUICE, ENV)
     total_mb = sum(sizes.values()) / 1e6
     version = subprocess.run([SLUICE, "version"], capture_output=True, text=True).stdout.strip()
     curl_version = subprocess.run(["curl", "--version"], capture_output=True,
@@ -308,7 +352,7 @@ def render(samples, sizes, server, load_before, load_after, same):
     lines = [
         HEADING,
         "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        f"- date: {utc_now()}",
         f"- machine: {machine()}",
         f"- versions: {version or 'sluice'}; endpoint {server.version()}; curl {curl_version}",
         f"- command: `{cmd}` (also run by `make bench`; `BENCH_S3=0` skips it)",
@@ -317,47 +361,30 @@ def render(samples, sizes, server, load_before, load_after, same):
         f"train_features.csv ({total_mb:.0f} MB together) uploaded to a local {server.kind} on "
         "127.0.0.1; then, interleaved, "
         f"{RUNS} runs of each line below; whole-process wall time and peak RSS, medians; "
-        "server CPU = the endpoint process's user+system CPU during the run. The endpoint "
-        "runs on the same 2 cores as the job, so its CPU is taken from the job's: on this machine "
-        "the S3 job cannot take less than (its CPU + the server's CPU) / 2.",
+        "server CPU = the endpoint process's user+system CPU during the run.",
         f"- endpoint: {server.kind}, chosen because it streams a ranged GET from its file; "
         "moto_server (also here) rebuilds the whole object for each ranged GET (0.4-0.7 s per "
         "16 MiB range of the 586 MB object), which would time moto, not sluice.",
         "",
-        "| what | runs | median wall (s) | min-max (s) | median peak RSS (MiB) | "
-        "median CPU (s) | median server CPU (s) |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for name in ("curl", "s3", "local"):
-        runs = samples[name]
-        walls = [s[0] for s in runs]
-        lines.append(f"| {labels[name]} | {len(runs)} | {med[name]:.2f} | {min(walls):.2f}-"
-                     f"{max(walls):.2f} | {statistics.median(s[1] for s in runs):.0f} | "
-                     f"{statistics.median(s[3] for s in runs):.2f} | "
-                     f"{statistics.median(s[2] for s in runs):.2f} |")
-    lines += [
-        "",
-        f"- target (issue 6): S3 job <= curl + local/3 = {med['curl']:.2f} + "
-        f"{med['local']:.2f}/3 = {budget:.2f} s: {verdict} it ({med['s3']:.2f} s, "
-        f"{med['s3'] / budget:.2f}x the budget; S3 job / local job {med['s3'] / med['local']:.2f}x)",
-        f"- outputs of the S3 job and the local job: {'identical' if same else 'DIFFERENT'}",
-        "",
-    ]
+    direct, direct_samples, direct_same = tables[0]
+    lines += table(direct_samples, labels, direct_same,
+                   "### Direct: the endpoint on 127.0.0.1\n\n"
+                   "The endpoint runs on the same 2 cores as the job, so its CPU is taken from "
+                   "the job's: on this machine the S3 job cannot take less than (its CPU + the "
+                   "server's CPU) / 2.")
+    if link:
+        latency_s, rate = link
+        _, remote_samples, remote_same = tables[1]
+        lines += table(remote_samples, labels, remote_same,
+                       f"### Remote: through a link of {latency_s * 1000:.0f} ms per request and "
+                       f"{rate / 1e6:.0f} MB/s per connection\n\n"
+                       "The same lines through bench/slow_link.py, a proxy in the benchmark's "
+                       "process that delays each request and paces each connection's answers, "
+                       "as a remote S3 would: the network, not the 2 shared cores, bounds the "
+                       "reads, so what shows is how far the job overlaps its reads (curl uses one "
+                       "connection, the job several ranges at once) and its parsing with them.")
     return "\n".join(lines)
-
-
-def write_section(section):
-    text = open(RESULTS).read() if os.path.exists(RESULTS) else ""
-    kept, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            skipping = line.strip() == HEADING
-        if not skipping:
-            kept.append(line)
-    head = "\n".join(kept).rstrip("\n")
-    with open(RESULTS, "w") as f:
-        f.write((head + "\n\n" if head else "") + section)
-    log(f"written to {os.path.relpath(RESULTS)}")
 
 
 if __name__ == "__main__":

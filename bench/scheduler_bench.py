@@ -4,10 +4,8 @@ fan-out/fan-in of `command: ["true"]` tasks through `sluice dags test` and a run
 `sluice scheduler`; hop latency and tasks/second from the metadata DB, written to
 bench/RESULTS.md as its "## Scheduler" section (the other sections are left alone)."""
 
-import datetime
 import json
 import os
-import platform
 import shutil
 import signal
 import sqlite3
@@ -16,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from bench_report import command, load_average, machine, utc_now, write_section
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH_DIR)
@@ -206,18 +206,6 @@ def med(samples, key):
     return statistics.median(xs) if xs else float("nan")
 
 
-def machine():
-    cpu = "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1])
-    except (OSError, StopIteration, ValueError):
-        mem_kb = 0
-    return (f"{os.cpu_count()} cores (nproc), {cpu}, {mem_kb / 2**20:.1f} GiB RAM, "
-            f"Linux {platform.release()}")
 
 
 def version():
@@ -226,17 +214,14 @@ def version():
 
 
 def render(results, load_before, load_after):
-    knobs = " ".join(f"{k}={ENV[k]}" for k in sorted(ENV) if k.startswith("BENCH_SCHED_"))
-    if os.path.realpath(SLUICE) != os.path.realpath(os.path.join(REPO, "build", "bin", "sluice")):
-        knobs = f"SLUICE_BIN={os.path.relpath(SLUICE, REPO)} {knobs}".strip()
-    cmd = "bash bench/scheduler_bench.sh" + (f"  # {knobs}" if knobs else "")
+    cmd = command("scheduler_bench.sh", "BENCH_SCHED_", SLUICE, ENV)
     chain = results["chain"]
     hop = med(chain, "hop_median")
     verdict = "meets" if hop <= TARGET_MS else "misses"
     lines = [
         HEADING,
         "",
-        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        f"- date: {utc_now()}",
         f"- machine: {machine()}",
         f"- version: {version()}",
         f"- command: `{cmd}` (also run by `make bench` after the salary job; "
@@ -303,25 +288,6 @@ def chain_row(samples):
             f"{med(samples, 'tasks_per_s'):.0f} | {med(samples, 'wall'):.2f} |")
 
 
-def write_section(section):
-    """Replaces the "## Scheduler" section of RESULTS.md (up to the next "## "), or appends it."""
-    text = open(RESULTS).read() if os.path.exists(RESULTS) else ""
-    kept, skipping = [], False
-    for line in text.splitlines():
-        if line.startswith("## "):
-            skipping = line.strip() == HEADING
-        if not skipping:
-            kept.append(line)
-    head = "\n".join(kept).rstrip("\n")
-    with open(RESULTS, "w") as f:
-        f.write((head + "\n\n" if head else "") + section)
-
-
-def load_average():
-    try:
-        return " ".join(open("/proc/loadavg").read().split()[:3])
-    except OSError:
-        return "n/a"
 
 
 def main():
@@ -359,7 +325,7 @@ def main():
         else:
             shutil.rmtree(root, ignore_errors=True)
     section = render(results, load_before, load_average())
-    write_section(section)
+    write_section(RESULTS, HEADING, section)
     log("\n" + section)
     log(f"written to {os.path.relpath(RESULTS)}")
 

@@ -7,6 +7,8 @@
 #include "cli/commands.h"
 #include "engine/executor.h"
 #include "engine/job_spec.h"
+#include "orchestrator/connections.h"
+#include "orchestrator/home.h"
 
 namespace sluice::cli {
 
@@ -21,6 +23,10 @@ struct EtlRunArgs {
 };
 
 Result<engine::JobSummary> RunEtl(const EtlRunArgs& args) {
+  // Run by hand, not as a task, nothing has set up s3:// yet: sluice.yml's aws_default does,
+  // unless SLUICE_CONN_AWS_DEFAULT is set. Before RunJob, which starts the threads.
+  ASSIGN_OR_RETURN(orchestrator::SluiceHome home, orchestrator::LoadHome());
+  RETURN_NOT_OK(orchestrator::ExportS3Connection(home, /*store=*/nullptr));
   engine::JobVars vars;
   for (const auto& v : args.vars) {
     ASSIGN_OR_RETURN(auto kv, engine::ParseVarAssignment(v));
@@ -45,7 +51,8 @@ void RegisterEtl(CLI::App& app, int* exit_code) {
       ->type_name("NAME=VALUE");
   run->add_option("--threads", args->threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--output", args->output, "Summary format")->check(CLI::IsMember({"text", "json"}));
+  run->add_option("--output", args->output, "Summary format")
+      ->check(CLI::IsMember({"text", "json"}));
   run->add_flag("--no-progress", args->no_progress, "Do not draw a progress line");
   run->callback([args, exit_code] {
     auto result = RunEtl(*args);
@@ -54,8 +61,8 @@ void RegisterEtl(CLI::App& app, int* exit_code) {
       *exit_code = 1;
       return;
     }
-    std::string text = args->output == "json" ? engine::SummaryToJson(*result)
-                                              : engine::FormatSummary(*result);
+    std::string text =
+        args->output == "json" ? engine::SummaryToJson(*result) : engine::FormatSummary(*result);
     std::fputs(text.c_str(), stdout);
     *exit_code = 0;
   });

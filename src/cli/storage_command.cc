@@ -7,6 +7,8 @@
 
 #include "cli/cli_util.h"
 #include "cli/commands.h"
+#include "orchestrator/connections.h"
+#include "orchestrator/home.h"
 #include "storage/object_store.h"
 
 namespace sluice::cli {
@@ -68,8 +70,8 @@ Status Cat(const StorageArgs& args) {
   ASSIGN_OR_RETURN(auto reader, loc.store->OpenReader(loc.key));
   std::string buf(1 << 20, '\0');
   for (int64_t offset = 0; offset < reader->Size();) {
-    ASSIGN_OR_RETURN(int64_t n, reader->ReadAt(offset, static_cast<int64_t>(buf.size()),
-                                               buf.data()));
+    ASSIGN_OR_RETURN(int64_t n,
+                     reader->ReadAt(offset, static_cast<int64_t>(buf.size()), buf.data()));
     if (n <= 0) break;
     if (std::fwrite(buf.data(), 1, static_cast<size_t>(n), stdout) != static_cast<size_t>(n)) {
       return Status::IoError("writing to stdout");
@@ -96,8 +98,8 @@ Status Copy(const StorageArgs& args) {
     std::string key = to.key;
     // Into a folder ("dest/"), the object keeps its name.
     if (key.empty() || key.ends_with('/')) {
-      key += from.key.substr(from.key.rfind('/') == std::string::npos ? 0
-                                                                      : from.key.rfind('/') + 1);
+      key +=
+          from.key.substr(from.key.rfind('/') == std::string::npos ? 0 : from.key.rfind('/') + 1);
     }
     return CopyOne(from, from.key, to, key);
   }
@@ -127,8 +129,15 @@ Status Remove(const StorageArgs& args) {
   return Status::OK();
 }
 
+// s3:// as sluice.yml's aws_default configures it, unless SLUICE_CONN_AWS_DEFAULT is set.
+Status ConfigureS3() {
+  ASSIGN_OR_RETURN(orchestrator::SluiceHome home, orchestrator::LoadHome());
+  return orchestrator::ExportS3Connection(home, /*store=*/nullptr);
+}
+
 int Run(const std::string& what, Status (*fn)(const StorageArgs&), const StorageArgs& args) {
-  Status st = fn(args);
+  Status st = ConfigureS3();
+  if (st.ok()) st = fn(args);
   return st.ok() ? 0 : Fail(st, "storage " + what);
 }
 

@@ -16,22 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "loopback.h"
+
 namespace sluice::testing {
 
 class FaultProxy {
  public:
   explicit FaultProxy(int upstream_port) : upstream_port_(upstream_port) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(listen_fd_, 64);
+    listen_fd_ = ListenLoopback(64, &port_);
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
 
@@ -91,29 +83,6 @@ class FaultProxy {
     }
   };
 
-  static bool SendAll(int fd, const char* data, size_t n) {
-    while (n > 0) {
-      ssize_t sent = send(fd, data, n, MSG_NOSIGNAL);
-      if (sent <= 0) return false;
-      data += sent;
-      n -= static_cast<size_t>(sent);
-    }
-    return true;
-  }
-
-  int ConnectUpstream() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(upstream_port_));
-    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      close(fd);
-      return -1;
-    }
-    return fd;
-  }
-
   void AcceptLoop() {
     while (!stopping_) {
       int fd = accept(listen_fd_, nullptr, nullptr);
@@ -121,7 +90,7 @@ class FaultProxy {
       ++accepted_;
       auto c = std::make_shared<Connection>();
       c->client = fd;
-      c->upstream = ConnectUpstream();
+      c->upstream = ConnectLoopback(upstream_port_);
       std::lock_guard<std::mutex> lock(mu_);
       connections_.push_back(c);
       c->up = std::thread([this, c] { Requests(c.get()); });

@@ -19,6 +19,7 @@
 namespace sluice::storage {
 namespace {
 
+using ::sluice::testing::FreePort;
 using ::sluice::testing::TinyServer;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -29,19 +30,6 @@ HttpRequest Req(std::string method, std::string url, HttpHeaders headers = {}) {
   request.url = std::move(url);
   request.headers = std::move(headers);
   return request;
-}
-
-// A port nothing listens on: bound, then closed.
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 TEST(HttpClient, SendsWhatItIsGivenAndReadsTheAnswer) {
@@ -135,7 +123,7 @@ TEST(HttpClient, BodySinkGetsTheBodyAndCanStopIt) {
 
 TEST(HttpClient, RefusedConnectionIsIoErrorWithoutQueryOrUserInfo) {
   HttpClient client;
-  std::string url = "http://user:pw@127.0.0.1:" + std::to_string(ClosedPort()) +
+  std::string url = "http://user:pw@127.0.0.1:" + std::to_string(FreePort()) +
                     "/bucket/key?X-Amz-Signature=deadbeef";
   Result<HttpResponse> response = client.Send(Req("GET", url));
   ASSERT_FALSE(response.ok());

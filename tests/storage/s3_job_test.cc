@@ -8,18 +8,14 @@
 
 #include <filesystem>
 
+#include "s3_fixtures.h"
 #include "s3_test_peers.h"
 #include "storage/s3_client.h"
-#include "storage/s3_connection.h"
 #include "temp_dir.h"
 
 namespace sluice::storage {
 namespace {
 
-using sluice::testing::MakeClient;
-using sluice::testing::MotoS3;
-using sluice::testing::RunCommand;
-using sluice::testing::TempDir;
 using ::testing::HasSubstr;
 
 namespace fs = std::filesystem;
@@ -27,24 +23,13 @@ namespace fs = std::filesystem;
 constexpr const char* kBucket = "salary";
 const std::vector<std::string> kFeatures = {"companyId", "jobType", "degree", "major", "industry"};
 
-class S3JobTest : public ::testing::Test {
+class S3JobTest : public sluice::testing::S3SluiceTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(SLUICE_BINARY)) << SLUICE_BINARY << " is not built: build target sluice";
-    Status started = moto_.Start(/*with_auth=*/false);
-    ASSERT_TRUE(started.ok()) << started.ToString();
-    client_ = MakeClient(moto_.Endpoint(), moto_.credentials());
-    ASSERT_TRUE(client_->CreateBucket(kBucket).ok());
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(StartMoto(kBucket, /*with_auth=*/false)); }
 
+  // `sluice ARGS`, with SLUICE_CONN_AWS_DEFAULT pointing at moto unless not `on_s3`.
   sluice::testing::CommandResult Sluice(std::vector<std::string> args, bool on_s3 = true) {
-    args.insert(args.begin(), SLUICE_BINARY);
-    std::map<std::string, std::string> env = {
-        {"SLUICE_HOME", dir_.Path("home")}, {"AWS_ACCESS_KEY_ID", ""},
-        {"AWS_SECRET_ACCESS_KEY", ""},      {"AWS_PROFILE", ""},
-        {"AWS_ENDPOINT_URL", ""},           {"AWS_ENDPOINT_URL_S3", ""}};
-    env[std::string(kS3ConnectionEnv)] = on_s3 ? moto_.ConnectionJson() : "";
-    return RunCommand(args, env);
+    return S3SluiceTest::Sluice(std::move(args), on_s3 ? moto_.ConnectionJson() : "");
   }
 
   // The part file of a committed local output folder (exactly one, beside _SUCCESS).
@@ -79,26 +64,11 @@ class S3JobTest : public ::testing::Test {
     EXPECT_TRUE(success) << folder << " has no _SUCCESS";
     return parts.empty() ? "" : client_->GetObject(kBucket, parts[0]).ValueOr("");
   }
-
-  MotoS3 moto_;
-  TempDir dir_;
-  std::shared_ptr<S3Client> client_;
 };
 
 TEST_F(S3JobTest, SalaryJobOnS3MatchesTheJobOnLocalFiles) {
-  auto generated =
-      Sluice({"datagen", "salary", "--rows", "20000", "--seed", "11", "--out", dir_.Path("data")},
-             /*on_s3=*/false);
-  ASSERT_EQ(generated.exit_code, 0) << generated.err;
-  for (const char* name : {"train_features.csv", "train_salaries.csv"}) {
-    ASSERT_TRUE(client_
-                    ->PutObject(kBucket, std::string("data/") + name,
-                                dir_.Read(std::string("data/") + name))
-                    .ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(UploadSalaryJob(kBucket, /*rows=*/20000, /*seed=*/11));
   std::string spec = SLUICE_SOURCE_DIR "/examples/salary/etl/avg_salary.yml";
-  ASSERT_TRUE(
-      client_->PutObject(kBucket, "etl/avg_salary.yml", sluice::testing::ReadWholeFile(spec)).ok());
 
   auto local = Sluice({"etl", "run", spec, "--var", "data=" + dir_.Path("data"), "--var",
                        "output=" + dir_.Path("out")},

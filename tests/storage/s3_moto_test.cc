@@ -14,6 +14,7 @@
 #include <algorithm>
 
 #include "fault_proxy.h"
+#include "s3_fixtures.h"
 #include "s3_test_peers.h"
 #include "storage/s3_client.h"
 #include "temp_dir.h"
@@ -25,6 +26,7 @@ using sluice::testing::FaultProxy;
 using sluice::testing::MakeClient;
 using sluice::testing::MotoS3;
 using sluice::testing::RunCommand;
+using sluice::testing::S3PeerSuite;
 using sluice::testing::TempDir;
 using sluice::testing::TestBytes;
 using ::testing::ElementsAre;
@@ -34,34 +36,9 @@ using ::testing::Not;
 
 constexpr const char* kBucket = "sluice-moto";
 
-class S3MotoTest : public ::testing::Test {
+class S3MotoTest : public S3PeerSuite<MotoS3> {
  protected:
-  static void SetUpTestSuite() {
-    moto_ = new MotoS3();
-    start_status_ = moto_->Start();
-    if (!start_status_.ok()) return;
-    auto client = MakeClient(moto_->Endpoint(), moto_->credentials());
-    start_status_ = client ? client->CreateBucket(kBucket) : Status::Internal("no client");
-  }
-  static void TearDownTestSuite() {
-    delete moto_;
-    moto_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(start_status_.ok()) << start_status_.ToString();
-    client_ = MakeClient(moto_->Endpoint(), moto_->credentials());
-    ASSERT_NE(client_, nullptr);
-  }
-
-  std::vector<std::string> Keys(const std::string& prefix, int page_size = 1000) {
-    std::vector<std::string> keys;
-    auto listed = client_->ListAllObjects(kBucket, prefix, page_size);
-    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
-    if (listed.ok()) {
-      for (const auto& o : *listed) keys.push_back(o.key);
-    }
-    return keys;
-  }
+  static void SetUpTestSuite() { StartPeer(kBucket); }
 
   // awscli against moto, with the test user's credentials and nothing from this machine.
   sluice::testing::CommandResult Aws(std::vector<std::string> args) {
@@ -69,23 +46,16 @@ class S3MotoTest : public ::testing::Test {
     EXPECT_FALSE(aws.empty()) << "awscli is missing: run scripts/bootstrap.sh";
     args.insert(args.begin(), aws);
     args.push_back("--endpoint-url");
-    args.push_back(moto_->Endpoint());
-    return RunCommand(args, {{"AWS_ACCESS_KEY_ID", moto_->credentials().access_key_id},
-                             {"AWS_SECRET_ACCESS_KEY", moto_->credentials().secret_access_key},
+    args.push_back(peer_->Endpoint());
+    return RunCommand(args, {{"AWS_ACCESS_KEY_ID", peer_->credentials().access_key_id},
+                             {"AWS_SECRET_ACCESS_KEY", peer_->credentials().secret_access_key},
                              {"AWS_DEFAULT_REGION", "us-east-1"},
                              {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"},
                              {"AWS_CONFIG_FILE", "/nonexistent"},
                              {"AWS_PROFILE", ""},
                              {"AWS_ENDPOINT_URL", ""}});
   }
-
-  static MotoS3* moto_;
-  static Status start_status_;
-  std::shared_ptr<S3Client> client_;
 };
-
-MotoS3* S3MotoTest::moto_ = nullptr;
-Status S3MotoTest::start_status_;
 
 TEST_F(S3MotoTest, PutGetRangeHeadDelete) {
   std::string data = "jobId,salary\nJOB1,100\nJOB2,200\n";
@@ -198,7 +168,7 @@ TEST_F(S3MotoTest, CopyObjectWholeAndInParts) {
   S3ClientOptions options;
   options.multipart_copy_threshold = 6 << 20;
   options.copy_part_size = 5 << 20;
-  auto parts = MakeClient(moto_->Endpoint(), moto_->credentials(), options);
+  auto parts = MakeClient(peer_->Endpoint(), peer_->credentials(), options);
   std::string large = TestBytes((12 << 20) + 7, 2);
   ASSERT_TRUE(parts->PutObject(kBucket, "copy/src large", large).ok());
   Status st = parts->CopyObject(kBucket, "copy/src large", "copy/dst large");
@@ -218,9 +188,9 @@ TEST_F(S3MotoTest, IfNoneMatchRefusesToReplace) {
 }
 
 TEST_F(S3MotoTest, WrongSecretIsSignatureDoesNotMatch) {
-  Credentials wrong = moto_->credentials();
+  Credentials wrong = peer_->credentials();
   wrong.secret_access_key = "not-the-secret-0123456789abcdef";
-  auto client = MakeClient(moto_->Endpoint(), wrong);
+  auto client = MakeClient(peer_->Endpoint(), wrong);
   Result<std::string> got = client->GetObject(kBucket, "anything");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(S3ErrorCode(got.status()), "SignatureDoesNotMatch") << got.status().ToString();
@@ -229,11 +199,11 @@ TEST_F(S3MotoTest, WrongSecretIsSignatureDoesNotMatch) {
   EXPECT_THAT(got.status().message(), HasSubstr("s3://sluice-moto/anything"));
   EXPECT_THAT(got.status().message(), HasSubstr(wrong.access_key_id));
   EXPECT_THAT(got.status().message(), Not(HasSubstr(wrong.secret_access_key)));
-  EXPECT_THAT(got.status().message(), Not(HasSubstr(moto_->credentials().secret_access_key)));
+  EXPECT_THAT(got.status().message(), Not(HasSubstr(peer_->credentials().secret_access_key)));
 }
 
 TEST_F(S3MotoTest, UnknownAccessKeyIsInvalidAccessKeyId) {
-  auto client = MakeClient(moto_->Endpoint(), {"AKIAUNKNOWNUNKNOWN00", "whatever-secret", ""});
+  auto client = MakeClient(peer_->Endpoint(), {"AKIAUNKNOWNUNKNOWN00", "whatever-secret", ""});
   Status st = client->PutObject(kBucket, "x", "y");
   ASSERT_FALSE(st.ok());
   EXPECT_EQ(S3ErrorCode(st), "InvalidAccessKeyId") << st.ToString();
@@ -288,8 +258,8 @@ TEST_F(S3MotoTest, SluiceReadsWhatAwsCliWrites) {
 TEST_F(S3MotoTest, DroppedConnectionMidAnswerIsResumed) {
   const std::string data = TestBytes(2 << 20, 31);
   ASSERT_TRUE(client_->PutObject(kBucket, "drop/whole.bin", data).ok());
-  FaultProxy proxy(moto_->port());
-  auto through = MakeClient(proxy.Endpoint(), moto_->credentials());
+  FaultProxy proxy(peer_->port());
+  auto through = MakeClient(proxy.Endpoint(), peer_->credentials());
   proxy.CutAnswerOnce("GET /sluice-moto/drop/whole.bin", 300'000);
   Result<std::string> got = through->GetObject(kBucket, "drop/whole.bin");
   ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -300,8 +270,8 @@ TEST_F(S3MotoTest, DroppedConnectionMidAnswerIsResumed) {
   EXPECT_THAT(lines, ::testing::Contains(HasSubstr("HEAD /sluice-moto/drop/whole.bin")));
 
   // A ranged read into a buffer resumes too, pinned to the object's ETag.
-  FaultProxy proxy2(moto_->port());
-  auto through2 = MakeClient(proxy2.Endpoint(), moto_->credentials());
+  FaultProxy proxy2(peer_->port());
+  auto through2 = MakeClient(proxy2.Endpoint(), peer_->credentials());
   proxy2.CutAnswerOnce("GET /sluice-moto/drop/whole.bin", 100'000);
   std::string buffer(1 << 20, '\0');
   std::string etag = client_->HeadObject(kBucket, "drop/whole.bin")->etag;
@@ -325,10 +295,10 @@ TEST_F(S3MotoTest, ChangedObjectFailsAPinnedRead) {
 }
 
 TEST_F(S3MotoTest, FailedPartAbortsTheUpload) {
-  FaultProxy proxy(moto_->port());
+  FaultProxy proxy(peer_->port());
   S3ClientOptions options;
   options.part_size = 5 << 20;
-  auto through = MakeClient(proxy.Endpoint(), moto_->credentials(), options);
+  auto through = MakeClient(proxy.Endpoint(), peer_->credentials(), options);
   proxy.Refuse("partNumber=3&");
   Status st = through->PutObject(kBucket, "abort/big.bin", TestBytes(23 << 20, 41));
   ASSERT_FALSE(st.ok());

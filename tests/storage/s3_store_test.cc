@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "fault_proxy.h"
+#include "s3_fixtures.h"
 #include "s3_test_peers.h"
 #include "storage/object_store.h"
 #include "storage/s3_connection.h"
@@ -24,33 +25,30 @@ namespace {
 using sluice::testing::FaultProxy;
 using sluice::testing::MakeClient;
 using sluice::testing::MotoS3;
+using sluice::testing::S3PeerSuite;
 using sluice::testing::TestBytes;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr const char* kBucket = "warehouse";
 
-class S3StoreTest : public ::testing::Test {
+class S3StoreTest : public S3PeerSuite<MotoS3> {
  protected:
   static void SetUpTestSuite() {
-    moto_ = new MotoS3();
-    start_status_ = moto_->Start(/*with_auth=*/false);
-    if (!start_status_.ok()) return;
-    auto client = MakeClient(moto_->Endpoint(), moto_->credentials());
-    start_status_ = client ? client->CreateBucket(kBucket) : Status::Internal("no client");
-    setenv(std::string(kS3ConnectionEnv).c_str(), moto_->ConnectionJson().c_str(), 1);
+    StartPeer(kBucket, /*with_auth=*/false);
+    if (start_status_.ok()) {
+      setenv(std::string(kS3ConnectionEnv).c_str(), peer_->ConnectionJson().c_str(), 1);
+    }
   }
   static void TearDownTestSuite() {
     unsetenv(std::string(kS3ConnectionEnv).c_str());
-    delete moto_;
-    moto_ = nullptr;
+    S3PeerSuite::TearDownTestSuite();
   }
   void SetUp() override {
-    ASSERT_TRUE(start_status_.ok()) << start_status_.ToString();
+    ASSERT_NO_FATAL_FAILURE(S3PeerSuite::SetUp());
     Result<Location> root = ResolveUri("s3://warehouse/");
     ASSERT_TRUE(root.ok()) << root.status().ToString();
     store_ = root->store;
-    client_ = MakeClient(moto_->Endpoint(), moto_->credentials());
   }
 
   // A fresh folder per test, so tests do not see each other's objects.
@@ -74,27 +72,13 @@ class S3StoreTest : public ::testing::Test {
     return keys;
   }
   // Every key under `prefix`, hidden ones included: nothing may be left over.
-  std::vector<std::string> Raw(const std::string& prefix) {
-    std::vector<std::string> keys;
-    auto listed = client_->ListAllObjects(kBucket, prefix);
-    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
-    if (listed.ok()) {
-      for (const auto& o : *listed) keys.push_back(o.key);
-    }
-    return keys;
-  }
+  std::vector<std::string> Raw(const std::string& prefix) { return Keys(prefix); }
   void Write(const std::string& key, const std::string& data) {
     ASSERT_TRUE(store_->Put(key, data).ok()) << key;
   }
 
-  static MotoS3* moto_;
-  static Status start_status_;
   std::shared_ptr<ObjectStore> store_;
-  std::shared_ptr<S3Client> client_;
 };
-
-MotoS3* S3StoreTest::moto_ = nullptr;
-Status S3StoreTest::start_status_;
 
 TEST_F(S3StoreTest, UrisResolveToOneCachedStorePerBucket) {
   Result<Location> a = ResolveUri("s3://warehouse/data/train features.csv");
@@ -297,8 +281,8 @@ TEST_F(S3StoreTest, DiscardStagingRemovesEverythingUnderIt) {
 
 // The order of the requests on the wire: the old _SUCCESS goes first, the new one last.
 TEST_F(S3StoreTest, SuccessIsDeletedFirstAndWrittenLast) {
-  FaultProxy proxy(moto_->port());
-  S3ObjectStore through(MakeClient(proxy.Endpoint(), moto_->credentials()), kBucket);
+  FaultProxy proxy(peer_->port());
+  S3ObjectStore through(MakeClient(proxy.Endpoint(), peer_->credentials()), kBucket);
   std::string folder = Folder("out");
   Write(folder + "old.csv", "old");
   Write(folder + "_SUCCESS", "");

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "s3_fixtures.h"
 #include "s3_test_peers.h"
 #include "storage/s3_client.h"
 #include "storage/s3_store.h"
@@ -14,48 +15,17 @@ namespace sluice::storage {
 namespace {
 
 using sluice::testing::MakeClient;
+using sluice::testing::S3PeerSuite;
 using sluice::testing::S3rver;
 using sluice::testing::TestBytes;
 using ::testing::ElementsAre;
 
 constexpr const char* kBucket = "second-opinion";
 
-class S3rverTest : public ::testing::Test {
+class S3rverTest : public S3PeerSuite<S3rver> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new S3rver();
-    start_status_ = server_->Start();
-    if (!start_status_.ok()) return;
-    auto client = MakeClient(server_->Endpoint(), server_->credentials());
-    start_status_ = client ? client->CreateBucket(kBucket) : Status::Internal("no client");
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(start_status_.ok()) << start_status_.ToString();
-    client_ = MakeClient(server_->Endpoint(), server_->credentials());
-    ASSERT_NE(client_, nullptr);
-  }
-
-  std::vector<std::string> Keys(const std::string& prefix, int page_size = 1000) {
-    std::vector<std::string> keys;
-    auto listed = client_->ListAllObjects(kBucket, prefix, page_size);
-    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
-    if (listed.ok()) {
-      for (const auto& o : *listed) keys.push_back(o.key);
-    }
-    return keys;
-  }
-
-  static S3rver* server_;
-  static Status start_status_;
-  std::shared_ptr<S3Client> client_;
+  static void SetUpTestSuite() { StartPeer(kBucket); }
 };
-
-S3rver* S3rverTest::server_ = nullptr;
-Status S3rverTest::start_status_;
 
 TEST_F(S3rverTest, PutGetRangeHeadDelete) {
   std::string data = TestBytes(100'000, 3);
@@ -109,7 +79,7 @@ TEST_F(S3rverTest, ListingPagesAndDelimiters) {
 TEST_F(S3rverTest, MultipartRoundTrip) {
   S3ClientOptions options;
   options.part_size = 5 << 20;
-  auto client = MakeClient(server_->Endpoint(), server_->credentials(), options);
+  auto client = MakeClient(peer_->Endpoint(), peer_->credentials(), options);
   const std::string data = TestBytes((26 << 20) + 999, 5);
   Status st = client->PutObject(kBucket, "big/multi part.bin", data);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -125,14 +95,14 @@ TEST_F(S3rverTest, MultipartRoundTrip) {
 TEST_F(S3rverTest, VirtualHostAddressing) {
   S3ClientOptions options;
   options.addressing = S3Addressing::kVirtualHost;
-  auto client = MakeClient(server_->VirtualHostEndpoint(), server_->credentials(), options);
+  auto client = MakeClient(peer_->VirtualHostEndpoint(), peer_->credentials(), options);
   ASSERT_TRUE(client->PutObject(kBucket, "vhost/x.txt", "by host name").ok());
   EXPECT_EQ(client_->GetObject(kBucket, "vhost/x.txt").ValueOr("?"), "by host name");
   EXPECT_EQ(client->GetObject(kBucket, "vhost/x.txt").ValueOr("?"), "by host name");
 }
 
 TEST_F(S3rverTest, UnknownAccessKeyIsRefused) {
-  auto client = MakeClient(server_->Endpoint(), {"NOT-S3RVER", "whatever", ""});
+  auto client = MakeClient(peer_->Endpoint(), {"NOT-S3RVER", "whatever", ""});
   Result<std::string> got = client->GetObject(kBucket, "anything");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(S3ErrorCode(got.status()), "InvalidAccessKeyId") << got.status().ToString();

@@ -26,8 +26,9 @@ TEST(StorageCli, CopiesListsPrintsAndRemovesFolders) {
   std::ofstream(dir.Path("src/a.csv")) << "x,y\n1,2\n";
   std::ofstream(dir.Path("src/sub/b with space.txt")) << "hello\n";
   std::string out;
-  ASSERT_EQ(Sluice("storage cp --recursive " + dir.Path("src") + " file://" + dir.Path("dst/"),
-                   &out), 0) << out;
+  ASSERT_EQ(
+      Sluice("storage cp --recursive " + dir.Path("src") + " file://" + dir.Path("dst/"), &out), 0)
+      << out;
   ASSERT_EQ(Sluice("storage ls " + dir.Path("dst/"), &out), 0) << out;
   EXPECT_NE(out.find("a.csv"), std::string::npos) << out;
   EXPECT_NE(out.find("PRE  sub/"), std::string::npos) << out;

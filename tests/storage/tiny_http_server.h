@@ -15,21 +15,15 @@
 #include <thread>
 #include <vector>
 
+#include "loopback.h"
+
 namespace sluice::testing {
 
 // One thread per connection; each connection serves requests until the client closes it.
 class TinyServer {
  public:
   TinyServer() {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    socklen_t len = sizeof(addr);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    listen(listen_fd_, 16);
+    listen_fd_ = ListenLoopback(16, &port_);
     acceptor_ = std::thread([this] { AcceptLoop(); });
   }
   ~TinyServer() {
@@ -95,7 +89,7 @@ class TinyServer {
       }
       buffer.erase(0, head_end + 4 + length);
       if (delay_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms_.load()));
-      if (send(fd, response.data(), response.size(), MSG_NOSIGNAL) < 0) return;
+      if (!SendAll(fd, response.data(), response.size())) return;
     }
   }
 
