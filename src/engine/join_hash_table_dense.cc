@@ -120,8 +120,10 @@ bool JoinHashTable::FillDense(const std::vector<const int64_t*>& values) {
   }
   if (!scanned.ok() || all.count == 0) return false;
   // At least half the slots hold a row: the array is then no larger than the hash table.
-  uint64_t range = static_cast<uint64_t>(all.max) - static_cast<uint64_t>(all.min) + 1;
-  if (range > static_cast<uint64_t>(all.count) * 2 + 1024) return false;
+  // span = range - 1: keys from INT64_MIN to INT64_MAX would wrap the range itself to 0.
+  uint64_t span = static_cast<uint64_t>(all.max) - static_cast<uint64_t>(all.min);
+  if (span >= static_cast<uint64_t>(all.count) * 2 + 1024) return false;
+  uint64_t range = span + 1;
   dense_min_ = all.min;
   dense_slots_ = std::make_unique<BigArray<uint32_t>>(range);
   BigArray<uint32_t>& slots = *dense_slots_;

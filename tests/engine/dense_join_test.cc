@@ -3,6 +3,7 @@
 // keys that only look like build keys. Also the key numbering rules themselves.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -67,6 +68,7 @@ TEST(DenseJoinTableTest, ChosenOnlyForUniqueKeysInADenseRange) {
   EXPECT_FALSE(build({MakeStringColumn({"K1", "K5000000"})})->dense()) << "a sparse range";
   EXPECT_FALSE(build({MakeStringColumn({"K1", "K02"})})->dense()) << "not canonical";
   EXPECT_FALSE(build({MakeStringColumn({"K1", "K2"}, {1, 0})})->dense()) << "a NULL string";
+  EXPECT_FALSE(build({MakeInt64Column({INT64_MIN, INT64_MAX})})->dense()) << "the widest range";
 }
 
 // A naive join of probe and build (key, value) pairs by string equality: the expected rows.
