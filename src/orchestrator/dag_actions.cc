@@ -15,24 +15,24 @@ Result<std::set<std::string>> TasksToClear(const DagSpec& dag, const ClearReques
     for (const auto& t : dag.tasks) chosen.insert(t.id);
     return chosen;
   }
-  std::vector<const TaskSpec*> todo;
+  std::vector<const TaskSpec*> pending;
   for (const auto& id : request.task_ids) {
     const TaskSpec* task = dag.FindTask(id);
     if (!task) {
       return Status::InvalidArgument("DAG '" + dag.dag_id + "' has no task '" + id + "'");
     }
-    if (chosen.insert(id).second) todo.push_back(task);
+    if (chosen.insert(id).second) pending.push_back(task);
   }
-  while (!todo.empty()) {
-    const TaskSpec* task = todo.back();
-    todo.pop_back();
+  while (!pending.empty()) {
+    const TaskSpec* task = pending.back();
+    pending.pop_back();
     std::vector<std::string> next;
     if (request.include_upstream) next = task->upstream;
     if (request.include_downstream) {
       next.insert(next.end(), task->downstream.begin(), task->downstream.end());
     }
     for (const auto& id : next) {
-      if (chosen.insert(id).second) todo.push_back(dag.FindTask(id));
+      if (chosen.insert(id).second) pending.push_back(dag.FindTask(id));
     }
   }
   return chosen;
